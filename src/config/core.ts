@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import cron from 'node-cron';
+import { bool, duration, int, list, need, optStr, optUrl } from './helpers.js';
+
+/** Service, store, scheduler and Atlassian source settings. */
+export const coreSchema = z
+  .object({
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    VIGIL_HOST: z.string().default('127.0.0.1'),
+    PORT: int(3000, 0, 65535),
+    VIGIL_PUBLIC_URL: optUrl,
+    VIGIL_STORE_URL: z
+      .string()
+      .default('sqlite://./data/vigil.sqlite')
+      .refine((v) => /^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//.test(v) || v === 'memory', {
+        message: 'must start with sqlite://, redis://, rediss://, postgresql:// or memory://',
+      }),
+    VIGIL_SWEEP_SCHEDULE: z
+      .string()
+      .default('*/5 * * * *')
+      .refine((v) => cron.validate(v), { message: 'must be a cron expression, e.g. "*/5 * * * *"' }),
+    VIGIL_DEMO: bool(false),
+    VIGIL_DEMO_FILE: optStr,
+    VIGIL_BACKFILL: duration('24h'),
+    VIGIL_OVERLAP: duration('5m'),
+    VIGIL_SEEN_WINDOW: duration('6h'),
+    VIGIL_SWEEP_MAX_PAGES: int(1000, 1, 1_000_000),
+    VIGIL_WEBHOOK_SECRET: optStr.refine((v) => v === undefined || v.length >= 16, {
+      message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
+    }),
+    VIGIL_WEBHOOK_MAX_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+    VIGIL_RETENTION_DAYS: int(180, 1, 3650),
+    VIGIL_DRY_RUN: bool(false),
+    HTTPS_PROXY: optUrl,
+    HTTP_TIMEOUT_MS: int(30_000, 1000, 600_000),
+    ATLASSIAN_ORG_ID: optStr,
+    ATLASSIAN_API_KEY: optStr,
+    ATLASSIAN_API_BASE_URL: optUrl.transform((v) => (v ?? 'https://api.atlassian.com').replace(/\/+$/, '')),
+    ATLASSIAN_PAGE_LIMIT: int(200, 1, 1000),
+    ATLASSIAN_API_KEY_EXPIRES: optStr.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), {
+      message: 'must be a date, e.g. 2027-03-31',
+    }),
+    ATLASSIAN_MAX_RETRIES: int(5, 0, 20),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ATLASSIAN_API_KEY && !env.ATLASSIAN_ORG_ID)
+      need(ctx, 'ATLASSIAN_ORG_ID', 'required when ATLASSIAN_API_KEY is set (admin.atlassian.com → Settings → API keys shows it)');
+    if (env.ATLASSIAN_ORG_ID && !env.ATLASSIAN_API_KEY)
+      need(ctx, 'ATLASSIAN_API_KEY', 'required when ATLASSIAN_ORG_ID is set (create one in admin.atlassian.com → Settings → API keys)');
+  });
+export type CoreEnv = z.infer<typeof coreSchema>;
+export { list };

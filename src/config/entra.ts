@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { bool, list, need, optStr, optUrl } from './helpers.js';
+
+/** Entra ID (Microsoft Graph) actions are enabled when ENTRA_CLIENT_ID is set. */
+export const entraSchema = z
+  .object({
+    ENTRA_TENANT_ID: optStr,
+    ENTRA_CLIENT_ID: optStr,
+    ENTRA_CLIENT_SECRET: optStr,
+    ENTRA_AUTHORITY_HOST: optUrl.transform((v) => (v ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')),
+    GRAPH_BASE_URL: optUrl.transform((v) => (v ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '')),
+    ENTRA_NOTIFY_SENDER: optStr,
+    ENTRA_PROTECTED_USERS: list,
+    /** `atlassian-domain=entra-domain` pairs, e.g. `example.com=example.onmicrosoft.com`. */
+    ENTRA_DOMAIN_MAP: list,
+    ENTRA_FOUR_EYES: bool(true),
+  })
+  .superRefine((env, ctx) => {
+    const any = env.ENTRA_TENANT_ID || env.ENTRA_CLIENT_ID || env.ENTRA_CLIENT_SECRET;
+    if (!any) return;
+    if (!env.ENTRA_TENANT_ID) need(ctx, 'ENTRA_TENANT_ID', 'required: the directory (tenant) id of the app registration');
+    if (!env.ENTRA_CLIENT_ID) need(ctx, 'ENTRA_CLIENT_ID', 'required: the application (client) id');
+    if (!env.ENTRA_CLIENT_SECRET) need(ctx, 'ENTRA_CLIENT_SECRET', 'required: a client secret of the app registration');
+    for (const pair of env.ENTRA_DOMAIN_MAP)
+      if (!/^[^=\s]+=[^=\s]+$/.test(pair)) need(ctx, 'ENTRA_DOMAIN_MAP', `"${pair}" must look like atlassian.example=entra.example`);
+  });
+export type EntraEnv = z.infer<typeof entraSchema>;

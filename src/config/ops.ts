@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { list, need, optStr, optUrl } from './helpers.js';
+
+/** SIEM webhook and Jira forwarding. */
+export const opsSchema = z
+  .object({
+    VIGIL_SIEM_WEBHOOK_URLS: list,
+    VIGIL_SIEM_WEBHOOK_SECRET: optStr,
+    VIGIL_SIEM_WEBHOOK_AUTHORIZATION: optStr,
+    JIRA_BASE_URL: optUrl,
+    JIRA_EMAIL: optStr,
+    JIRA_API_TOKEN: optStr,
+    JIRA_PROJECT_KEY: optStr,
+    JIRA_ISSUE_TYPE: z.string().default('Task'),
+  })
+  .superRefine((env, ctx) => {
+    for (const u of env.VIGIL_SIEM_WEBHOOK_URLS)
+      if (!/^https?:\/\/\S+$/.test(u)) need(ctx, 'VIGIL_SIEM_WEBHOOK_URLS', `"${u}" is not an http(s) URL`);
+    if (env.VIGIL_SIEM_WEBHOOK_URLS.length > 0 && !env.VIGIL_SIEM_WEBHOOK_SECRET)
+      need(ctx, 'VIGIL_SIEM_WEBHOOK_SECRET', 'required when VIGIL_SIEM_WEBHOOK_URLS is set: receivers verify the HMAC signature with it');
+    const jira = env.JIRA_BASE_URL || env.JIRA_EMAIL || env.JIRA_API_TOKEN || env.JIRA_PROJECT_KEY;
+    if (jira) {
+      if (!env.JIRA_BASE_URL) need(ctx, 'JIRA_BASE_URL', 'required for Jira forwarding, e.g. https://your-site.atlassian.net');
+      if (!env.JIRA_EMAIL) need(ctx, 'JIRA_EMAIL', 'required for Jira forwarding: the account that owns JIRA_API_TOKEN');
+      if (!env.JIRA_API_TOKEN) need(ctx, 'JIRA_API_TOKEN', 'required for Jira forwarding: an API token of JIRA_EMAIL');
+      if (!env.JIRA_PROJECT_KEY) need(ctx, 'JIRA_PROJECT_KEY', 'required for Jira forwarding, e.g. SEC');
+    }
+  });
+export type OpsEnv = z.infer<typeof opsSchema>;

@@ -1,0 +1,78 @@
+import Keyv from 'keyv';
+
+/** The minimal key-value contract Vigil needs. keyv implements it for SQLite, Redis, PostgreSQL and memory. */
+export interface KV {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+  /** The backend kind, for status output (never the URL: it may carry a password). */
+  readonly kind: 'sqlite' | 'redis' | 'postgres' | 'memory';
+}
+
+export const DEFAULT_STORE_URL = 'sqlite://./data/vigil.sqlite';
+
+function wrap(keyv: Keyv, kind: KV['kind']): KV {
+  let lastError: unknown;
+  keyv.on('error', (err: unknown) => {
+    lastError = err;
+  });
+  const check = () => {
+    if (lastError) {
+      const e = lastError;
+      lastError = undefined;
+      throw e instanceof Error ? e : new Error(String(e));
+    }
+  };
+  return {
+    kind,
+    async get(key) {
+      const v = await keyv.get(key);
+      check();
+      return v;
+    },
+    async set(key, value, ttlMs) {
+      const ok = await keyv.set(key, value, ttlMs);
+      check();
+      if (ok === false) throw new Error(`store write failed for ${key.split(':')[0]}`);
+    },
+    async delete(key) {
+      await keyv.delete(key);
+      check();
+    },
+    async close() {
+      await keyv.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+/** In-memory store: for replay and unit tests. */
+export function createMemoryKV(): KV {
+  return wrap(new Keyv({ namespace: 'vigil' }), 'memory');
+}
+
+/** Open the store named by a URL: sqlite://path, redis://..., postgresql://..., memory://. */
+export async function openKV(url: string): Promise<KV> {
+  const u = url.trim();
+  if (u === 'memory://' || u === 'memory') return createMemoryKV();
+  if (u.startsWith('sqlite://')) {
+    const file = u.slice('sqlite://'.length) || './data/vigil.sqlite';
+    const { mkdir } = await import('node:fs/promises');
+    const path = await import('node:path');
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    const { default: KeyvSqlite } = await import('@keyv/sqlite');
+    const store = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'vigil', busyTimeout: 10_000 });
+    return wrap(new Keyv({ store, namespace: 'vigil' }), 'sqlite');
+  }
+  if (u.startsWith('redis://') || u.startsWith('rediss://')) {
+    const { default: KeyvRedis } = await import('@keyv/redis');
+    const store = new KeyvRedis(u, { throwOnConnectError: true, throwOnErrors: true });
+    return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis');
+  }
+  if (u.startsWith('postgres://') || u.startsWith('postgresql://')) {
+    const { default: KeyvPostgres } = await import('@keyv/postgres');
+    const store = new KeyvPostgres({ uri: u, table: 'vigil' });
+    return wrap(new Keyv({ store, namespace: 'vigil' }), 'postgres');
+  }
+  throw new Error('VIGIL_STORE_URL must start with sqlite://, redis://, rediss://, postgresql:// or memory://');
+}

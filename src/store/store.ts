@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { Alert, ActionOutcome } from '../domain/index.js';
+import { createMutex } from '../lib/mutex.js';
+import { keys } from './keys.js';
+import type { KV } from './kv.js';
+
+export const Checkpoint = z.object({
+  /** events-stream cursor to resume from (returned even on the last page). */
+  cursor: z.string().optional(),
+  /** Highest processedAt seen, epoch ms: the fallback when the cursor is rejected. */
+  watermark: z.number().optional(),
+  /** Detection engine state (opaque to the store; the engine validates its own shape). */
+  engine: z.unknown().optional(),
+  /** Event ids already processed, with their processedAt, pruned to the overlap window. */
+  seen: z.record(z.string(), z.number()).default({}),
+  updatedAt: z.number(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+export const AlertIndexEntry = z.object({ id: z.string(), lastSeen: z.number(), detection: z.string(), status: z.string() });
+export type AlertIndexEntry = z.infer<typeof AlertIndexEntry>;
+
+export const Delivery = z.object({
+  channel: z.string(),
+  alertId: z.string(),
+  revision: z.number(),
+  ref: z.record(z.string(), z.string()).default({}),
+  attempts: z.number().default(0),
+  lastError: z.string().optional(),
+  nextAttemptAt: z.number().optional(),
+  deliveredAt: z.number().optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const SweepSummary = z.object({
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  events: z.number(),
+  alerts: z.number(),
+  skipped: z.number(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+export type SweepSummary = z.infer<typeof SweepSummary>;
+
+export const AuditRecord = z.object({
+  at: z.number(),
+  alertId: z.string(),
+  what: z.string(),
+  by: z.string(),
+  outcome: z.string(),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+/** Read a value and parse it; a corrupt value is reported, never silently used. */
+async function read<T>(kv: KV, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const raw = await kv.get(key);
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`store value at ${key} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  return parsed.data;
+}
+
+/**
+ * The typed store. Every read goes through zod; list-shaped values are updated under one in-process
+ * mutex (multi-replica deployments additionally take the store lock around sweeps and drains).
+ */
+export function createStore(kv: KV) {
+  const exclusive = createMutex();
+
+  async function upsertIndex(alert: Alert) {
+    const index = (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [];
+    const entry = { id: alert.id, lastSeen: alert.lastSeen, detection: alert.detection, status: alert.status };
+    const at = index.findIndex((e) => e.id === alert.id);
+    if (at >= 0) index[at] = entry;
+    else index.push(entry);
+    await kv.set(keys.alertIndex(), index);
+  }
+
+  const store = {
+    kv,
+    kind: kv.kind,
+    exclusive,
+
+    getCheckpoint: (orgId: string) => read(kv, keys.checkpoint(orgId), Checkpoint),
+    saveCheckpoint: (orgId: string, cp: Checkpoint) => kv.set(keys.checkpoint(orgId), cp),
+
+    getAlert: (id: string) => read(kv, keys.alert(id), Alert),
+
+    /** Write alerts (new or grown) and queue them for delivery. Idempotent: same alert, same result. */
+    saveAlerts: (alerts: Alert[]) =>
+      exclusive(async () => {
+        if (alerts.length === 0) return;
+        for (const a of alerts) {
+          await kv.set(keys.alert(a.id), a);
+          await upsertIndex(a);
+        }
+        const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
+        for (const a of alerts) pending.add(a.id);
+        await kv.set(keys.outbox(), [...pending]);
+      }),
+
+    /** Update one alert (status change after an action) and queue the card update. */
+    updateAlert: (id: string, change: (a: Alert) => Alert) =>
+      exclusive(async () => {
+        const current = await read(kv, keys.alert(id), Alert);
+        if (!current) return undefined;
+        const next = change(current);
+        await kv.set(keys.alert(id), next);
+        await upsertIndex(next);
+        const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
+        pending.add(id);
+        await kv.set(keys.outbox(), [...pending]);
+        return next;
+      }),
+
+    listAlertIndex: async () => (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [],
+
+    /** Remove alerts whose lastSeen is older than `before` (retention). Returns how many were removed. */
+    pruneAlerts: (before: number) =>
+      exclusive(async () => {
+        const index = (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [];
+        const keep = index.filter((e) => e.lastSeen >= before);
+        const drop = index.filter((e) => e.lastSeen < before);
+        for (const e of drop) {
+          await kv.delete(keys.alert(e.id));
+          await kv.delete(keys.audit(e.id));
+        }
+        await kv.set(keys.alertIndex(), keep);
+        return drop.length;
+      }),
+
+    pendingOutbox: async () => (await read(kv, keys.outbox(), z.array(z.string()))) ?? [],
+    removeFromOutbox: (ids: string[]) =>
+      exclusive(async () => {
+        const drop = new Set(ids);
+        const pending = ((await read(kv, keys.outbox(), z.array(z.string()))) ?? []).filter((id) => !drop.has(id));
+        await kv.set(keys.outbox(), pending);
+      }),
+
+    getDelivery: (channel: string, alertId: string) => read(kv, keys.delivery(channel, alertId), Delivery),
+    saveDelivery: (d: Delivery) => kv.set(keys.delivery(d.channel, d.alertId), d),
+
+    appendAudit: (rec: AuditRecord) =>
+      exclusive(async () => {
+        const list = (await read(kv, keys.audit(rec.alertId), z.array(AuditRecord))) ?? [];
+        list.push(rec);
+        await kv.set(keys.audit(rec.alertId), list);
+      }),
+    listAudit: async (alertId: string) => (await read(kv, keys.audit(alertId), z.array(AuditRecord))) ?? [],
+
+    getActionOutcome: (alertId: string, kind: string) => read(kv, keys.action(alertId, kind), ActionOutcome),
+    saveActionOutcome: (o: ActionOutcome) => kv.set(keys.action(o.alertId, o.kind), o),
+
+    getLastSweep: () => read(kv, keys.lastSweep(), SweepSummary),
+    saveLastSweep: (s: SweepSummary) => kv.set(keys.lastSweep(), s),
+
+    getMeta: <T>(name: string, schema: z.ZodType<T>) => read(kv, keys.meta(name), schema),
+    setMeta: (name: string, value: unknown, ttlMs?: number) => kv.set(keys.meta(name), value, ttlMs),
+
+    close: () => kv.close(),
+  };
+  return store;
+}
+export type Store = ReturnType<typeof createStore>;

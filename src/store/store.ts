@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, ActionOutcome } from '../domain/index.js';
+import { Alert, ActionOutcome, SEVERITY_RANK } from '../domain/index.js';
 import { createMutex } from '../lib/mutex.js';
 import { keys } from './keys.js';
 import type { KV } from './kv.js';
@@ -53,6 +53,35 @@ export const AuditRecord = z.object({
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
+/**
+ * Merge an alert produced by the engine into the stored one. Responder-owned fields (status, revision
+ * history) are kept; the evidence grows. Returns `existing` itself when nothing changed, so a replayed page
+ * (after a crash) neither rewrites nor re-delivers the alert.
+ */
+export function mergeAlert(existing: Alert | undefined, incoming: Alert): Alert {
+  if (!existing) return { ...incoming, revision: 1 };
+  const eventIds = [...new Set([...existing.eventIds, ...incoming.eventIds])].slice(-100);
+  const count = Math.max(existing.count, incoming.count);
+  const lastSeen = Math.max(existing.lastSeen, incoming.lastSeen);
+  const firstSeen = Math.min(existing.firstSeen, incoming.firstSeen);
+  const grew = count !== existing.count || lastSeen !== existing.lastSeen || firstSeen !== existing.firstSeen;
+  const severityUp = SEVERITY_RANK[incoming.severity] > SEVERITY_RANK[existing.severity];
+  if (!grew && !severityUp) return existing;
+  return {
+    ...existing,
+    eventIds,
+    count,
+    lastSeen,
+    firstSeen,
+    severity: severityUp ? incoming.severity : existing.severity,
+    title: incoming.title,
+    summary: incoming.summary,
+    evidence: incoming.evidence,
+    facts: { ...existing.facts, ...incoming.facts },
+    revision: existing.revision + 1,
+  };
+}
+
 /** Read a value and parse it; a corrupt value is reported, never silently used. */
 async function read<T>(kv: KV, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
   const raw = await kv.get(key);
@@ -92,12 +121,18 @@ export function createStore(kv: KV) {
     saveAlerts: (alerts: Alert[]) =>
       exclusive(async () => {
         if (alerts.length === 0) return;
+        const changed: string[] = [];
         for (const a of alerts) {
-          await kv.set(keys.alert(a.id), a);
-          await upsertIndex(a);
+          const existing = await read(kv, keys.alert(a.id), Alert);
+          const merged = mergeAlert(existing, a);
+          if (merged === existing) continue; // a replay of what is stored already: nothing to write or deliver
+          await kv.set(keys.alert(a.id), merged);
+          await upsertIndex(merged);
+          changed.push(a.id);
         }
+        if (changed.length === 0) return;
         const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
-        for (const a of alerts) pending.add(a.id);
+        for (const id of changed) pending.add(id);
         await kv.set(keys.outbox(), [...pending]);
       }),
 
@@ -106,7 +141,7 @@ export function createStore(kv: KV) {
       exclusive(async () => {
         const current = await read(kv, keys.alert(id), Alert);
         if (!current) return undefined;
-        const next = change(current);
+        const next = { ...change(current), revision: current.revision + 1, updatedAt: Date.now() };
         await kv.set(keys.alert(id), next);
         await upsertIndex(next);
         const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);

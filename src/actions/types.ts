@@ -1,4 +1,4 @@
-import type { ActionOutcome, ActionRequest } from '../domain/index.js';
+import type { ActionOutcome, ActionRequest, Alert } from '../domain/index.js';
 
 /**
  * The shared actions layer (Entra ID via Microsoft Graph). Channels authorise the clicking user against their
@@ -7,4 +7,18 @@ import type { ActionOutcome, ActionRequest } from '../domain/index.js';
  */
 export interface ActionsService {
   execute(req: ActionRequest): Promise<ActionOutcome>;
+  /**
+   * The affected user answered the "Was this you?" direct message. Recorded on the alert and its audit trail;
+   * "no" raises the alert's severity (the channels then ping the responders in the alert's thread).
+   */
+  recordUserAnswer(input: { alertId: string; answer: 'yes' | 'no'; by: ActionRequest['by']; at: number }): Promise<void>;
+}
+
+/**
+ * A chat platform that can send the affected user a "Was this you?" direct message with Yes / No buttons
+ * (Slack implements it; Teams may). The Notify action calls every registered messenger.
+ */
+export interface UserMessenger {
+  readonly platform: 'slack' | 'teams';
+  askWasThisYou(input: { alert: Alert; email: string }): Promise<{ sent: boolean; detail: string }>;
 }

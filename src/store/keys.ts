@@ -28,6 +28,10 @@ export const keys = {
   teamsConversationIndex: () => 'teams:conversations',
   /** Cached responder group membership, per platform. */
   responders: (platform: string) => `responders:${platform}`,
+  /** A user's recent activity (compact events, last 30 days), for the activity lookup commands. */
+  activity: (accountId: string) => `activity:${accountId}`,
+  /** Lower-cased email → Atlassian account id, learned from events. */
+  userByEmail: (email: string) => `user-by-email:${email.toLowerCase()}`,
   /** Free-form per-integration state (e.g. API key expiry warnings already sent). */
   meta: (name: string) => `meta:${name}`,
 } as const;

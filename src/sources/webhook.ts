@@ -1,0 +1,96 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import type { NormalizedEvent } from '../domain/index.js';
+import type { Logger } from '../log.js';
+import type { Pipeline } from '../pipeline/ingest.js';
+import { normalizeAtlassianEvent } from './atlassian/normalize.js';
+
+export interface WebhookOptions {
+  /** VIGIL_WEBHOOK_SECRET; when unset the endpoint answers 503 and says how to enable it. */
+  secret?: string;
+  maxBytes: number;
+  pipeline: Pipeline;
+  log: Logger;
+  actionNames?: () => ReadonlyMap<string, string>;
+  path?: string;
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Accept the shared secret as the whole Authorization value, as `Bearer <secret>`, or as the password of
+ * `Basic base64(user:secret)` (what Atlassian's audit-log webhook form produces). Constant-time comparison.
+ */
+export function checkWebhookAuth(header: string | undefined, secret: string): boolean {
+  if (!header) return false;
+  const want = digest(secret);
+  const candidates = [header.trim()];
+  const m = /^(Bearer|Basic)\s+(.+)$/i.exec(header.trim());
+  if (m) {
+    candidates.push(m[2]!);
+    if (m[1]!.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) candidates.push(decoded.slice(colon + 1));
+    }
+  }
+  let ok = false;
+  for (const c of candidates) ok = timingSafeEqual(digest(c), want) || ok;
+  return ok;
+}
+
+/** A single event, an array of events, or a page `{ data: [...] }`. */
+export function extractEvents(body: unknown): unknown[] | undefined {
+  if (Array.isArray(body)) return body;
+  if (body && typeof body === 'object') {
+    const data = (body as { data?: unknown }).data;
+    if (Array.isArray(data)) return data;
+    if ('attributes' in body || 'id' in body) return [body];
+  }
+  return undefined;
+}
+
+/** POST /webhooks/atlassian: streamed audit events into the same pipeline and dedupe as the sweeps. */
+export function registerAtlassianWebhook(app: Express, opts: WebhookOptions): void {
+  const path = opts.path ?? '/webhooks/atlassian';
+  const reject = (res: Response, status: number, reason: string, extra: Record<string, unknown> = {}) => {
+    opts.log.warn({ status, reason, ...extra }, 'webhook request rejected');
+    res.status(status).json({ error: reason, ...extra });
+  };
+  app.post(path, express.raw({ type: () => true, limit: opts.maxBytes }), async (req: Request, res: Response) => {
+    if (!opts.secret) return reject(res, 503, 'webhook ingestion is disabled: set VIGIL_WEBHOOK_SECRET');
+    if (!checkWebhookAuth(req.get('authorization'), opts.secret)) return reject(res, 401, 'missing or wrong Authorization header');
+    const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    if (text.trim() === '') return reject(res, 400, 'empty body: send a JSON audit event, an array of events or {"data":[...]}');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      return reject(res, 400, `body is not valid JSON: ${(err as Error).message.slice(0, 120)}`);
+    }
+    const raws = extractEvents(body);
+    if (!raws) return reject(res, 400, 'body must be an audit event, an array of events or {"data":[...]}');
+    const events: NormalizedEvent[] = [];
+    const rejected: Array<{ index: number; id?: string; reason: string }> = [];
+    raws.forEach((raw, index) => {
+      const n = normalizeAtlassianEvent(raw, 'webhook', opts.actionNames?.());
+      if (n.ok) events.push(n.event);
+      else rejected.push({ index, ...(n.id ? { id: n.id } : {}), reason: n.reason });
+    });
+    for (const r of rejected.slice(0, 20)) opts.log.warn({ eventId: r.id, index: r.index, reason: r.reason }, 'webhook event rejected');
+    if (events.length === 0) return reject(res, 400, 'no valid audit event in the body', { rejected: rejected.slice(0, 50) });
+    try {
+      const r = await opts.pipeline.ingest(events);
+      res.status(202).json({ accepted: r.processed, duplicates: r.duplicates, rejected: rejected.slice(0, 50), alerts: r.alerts.length });
+    } catch (err) {
+      opts.log.error({ err: (err as Error).message }, 'webhook events could not be stored; the sender should retry');
+      res.status(503).json({ error: 'events could not be stored right now; retry later' });
+    }
+  });
+  // Oversized and unparseable bodies from express.raw surface here with a clear status.
+  app.use(path, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err.type === 'entity.too.large') return reject(res, 413, `body larger than ${opts.maxBytes} bytes`);
+    if (err.status && err.status < 500) return reject(res, err.status, err.message);
+    next(err);
+  });
+}

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderAlertCard } from '../../../src/channels/teams/card.js';
+import { TeamsCard, assertTeamsCard } from '../../../src/channels/teams/card-schema.js';
+import { adaptiveCardProblems, outcome, sampleView } from './fixtures.js';
+
+const golden = (name: string, value: unknown) => {
+  const file = new URL(`./golden/${name}.json`, import.meta.url);
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
+  expect(text).toBe(readFileSync(file, 'utf8'));
+};
+
+type J = Record<string, any>;
+const flatActions = (card: J): J[] => {
+  const out: J[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as J;
+    if (typeof n.type === 'string' && n.type.startsWith('Action.')) out.push(n);
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(card.body);
+  return out;
+};
+const verbs = (card: J) => flatActions(card).filter((a) => a.type === 'Action.Execute').map((a) => a.verb);
+
+const cases = {
+  open: sampleView(),
+  'in-progress': sampleView({}, { status: 'in-progress' }),
+  'actioned-suspended': sampleView({ outcomes: [outcome('notify', 'done'), outcome('suspend', 'done', { at: Date.UTC(2026, 10, 21, 14, 9) })] }, { status: 'actioned' }),
+  'dry-run': sampleView({ dryRun: true, outcomes: [outcome('revoke-sessions', 'dry-run', { message: 'dry run: nothing was changed' })] }),
+  dismissed: sampleView({ outcomes: [outcome('dismiss', 'done', { message: 'false-positive: travelling with a VPN' })] }, { status: 'dismissed' }),
+};
+
+describe('Teams alert card', () => {
+  for (const [name, view] of Object.entries(cases)) {
+    it(`${name}: matches the golden card and is valid Adaptive Card 1.5`, () => {
+      const card = renderAlertCard(view);
+      golden(`alert-${name}`, card);
+      expect(adaptiveCardProblems(card)).toEqual([]);
+      expect(() => assertTeamsCard(card)).not.toThrow();
+    });
+  }
+
+  it('open: offers notify, revoke (confirmed), suspend (confirmed with a required reason) and dismiss (with reason)', () => {
+    const card = renderAlertCard(cases.open) as J;
+    expect(verbs(card)).toEqual(['notify', 'revoke', 'suspend', 'dismiss']);
+    const showCards = flatActions(card).filter((a) => a.type === 'Action.ShowCard');
+    expect(showCards.map((s) => s.title)).toEqual(['Require re-sign-in', 'Suspend user', 'Dismiss']);
+    const suspend = showCards[1]!;
+    expect(suspend.card.body.find((b: J) => b.type === 'Input.Text')).toMatchObject({ id: 'reason', isRequired: true });
+    expect(suspend.card.actions[0]).toMatchObject({ verb: 'suspend', style: 'destructive', data: { alertId: 'al_impossible_travel_1' } });
+    // payloads carry only the alert id and verb
+    for (const a of flatActions(card).filter((x) => x.type === 'Action.Execute')) expect(Object.keys(a.data).sort()).toEqual(['alertId', 'verb', 'vigil']);
+  });
+
+  it('in progress: buttons are shown disabled', () => {
+    const card = renderAlertCard(cases['in-progress']) as J;
+    const exec = flatActions(card).filter((a) => a.type === 'Action.Execute');
+    expect(exec.length).toBe(4);
+    expect(exec.every((a) => a.isEnabled === false)).toBe(true);
+  });
+
+  it('actioned: outcome line names who acted and when, and no response buttons remain', () => {
+    const card = renderAlertCard(cases['actioned-suspended']) as J;
+    expect(verbs(card)).toEqual([]);
+    const text = JSON.stringify(card);
+    expect(text).toContain('User suspended by Alice Admin at 2026-11-21 14:09 UTC');
+    expect(text).toContain('User notified by Alice Admin');
+  });
+
+  it('dry run: the card says nothing was changed, distinctly from a real outcome', () => {
+    const text = JSON.stringify(renderAlertCard(cases['dry-run']));
+    expect(text).toContain('Dry run: response actions are simulated');
+    expect(text).toContain('Dry run: nothing was changed (revoke sessions');
+    expect(text).not.toContain('Sessions revoked (re-sign-in required) by');
+    // the revoke button is gone (already simulated), the others remain
+    expect(verbs(renderAlertCard(cases['dry-run']) as J)).toEqual(['notify', 'suspend', 'dismiss']);
+  });
+
+  it('a failed action keeps its button and says it failed', () => {
+    const card = renderAlertCard(sampleView({ outcomes: [outcome('suspend', 'failed')] })) as J;
+    expect(JSON.stringify(card)).toContain('Failed: suspend the user');
+    expect(verbs(card)).toContain('suspend');
+  });
+
+  it('read-only view has no buttons', () => {
+    expect(verbs(renderAlertCard(cases.open, { readOnly: true }) as J)).toEqual([]);
+  });
+
+  it('escapes markdown in untrusted text and truncates long values', () => {
+    const view = sampleView({}, { title: 'evil [click](https://phish.example) **now**', summary: 'x'.repeat(5000) });
+    const card = renderAlertCard(view) as J;
+    const text = JSON.stringify(card);
+    expect(text).not.toContain('[click](https');
+    expect(text).toContain('\\\\[click\\\\]\\\\(https://phish.example\\\\)');
+    const summary = card.body.find((b: J) => b.type === 'TextBlock' && b.text.startsWith('x'));
+    expect(summary.text.length).toBeLessThanOrEqual(2000);
+    expect(summary.text.endsWith('…')).toBe(true);
+  });
+
+  it('a huge alert still renders within the 80 KB limit and the element subset', () => {
+    const evidence = Array.from({ length: 200 }, (_, i) => ({ label: `IP ${i}`, value: 'y'.repeat(1000) }));
+    const card = renderAlertCard(sampleView({}, { evidence }));
+    expect(TeamsCard.safeParse(card).success).toBe(true);
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('185 more evidence items');
+  });
+
+  it('the validators reject what Teams would not render', () => {
+    const bad = renderAlertCard(cases.open) as J;
+    bad.body.push({ type: 'Carousel', pages: [] });
+    expect(adaptiveCardProblems(bad).join()).toMatch(/Unknown element type "Carousel"/);
+    expect(TeamsCard.safeParse(bad).success).toBe(false);
+    const noVerb = renderAlertCard(cases.open) as J;
+    delete noVerb.body.at(-1).actions[0].verb;
+    expect(() => assertTeamsCard(noVerb)).toThrow(/verb|invalid/);
+  });
+});

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { bool, list, need, optStr, optUrl } from './helpers.js';
 
+const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** ENTRA_PROTECTED_USERS entries: a user object id, a UPN, or `group:<object id>` (members, transitively). */
+const PROTECTED_ENTRY = new RegExp(`^(${GUID}|group:${GUID}|[^@\\s]+@[^@\\s]+)$`, 'i');
+
 /** Entra ID (Microsoft Graph) actions are enabled when ENTRA_CLIENT_ID is set. */
 export const entraSchema = z
   .object({
@@ -21,6 +25,9 @@ export const entraSchema = z
     if (!env.ENTRA_TENANT_ID) need(ctx, 'ENTRA_TENANT_ID', 'required: the directory (tenant) id of the app registration');
     if (!env.ENTRA_CLIENT_ID) need(ctx, 'ENTRA_CLIENT_ID', 'required: the application (client) id');
     if (!env.ENTRA_CLIENT_SECRET) need(ctx, 'ENTRA_CLIENT_SECRET', 'required: a client secret of the app registration');
+    for (const entry of env.ENTRA_PROTECTED_USERS)
+      if (!PROTECTED_ENTRY.test(entry))
+        need(ctx, 'ENTRA_PROTECTED_USERS', `"${entry}" must be a user object id (GUID), a UPN (name@domain) or group:<group object id>`);
     for (const pair of env.ENTRA_DOMAIN_MAP)
       if (!/^[^=\s]+=[^=\s]+$/.test(pair)) need(ctx, 'ENTRA_DOMAIN_MAP', `"${pair}" must look like atlassian.example=entra.example`);
   });

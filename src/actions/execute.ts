@@ -1,0 +1,180 @@
+import type { EntraEnv } from '../config/entra.js';
+import { ActionOutcome, ActionRequest, VigilError, type ActionKind, type Alert } from '../domain/index.js';
+import type { RetryPolicy } from '../http/retry.js';
+import type { Logger } from '../log.js';
+import { keys } from '../store/keys.js';
+import type { Store } from '../store/store.js';
+import { recordUserAnswer } from './answer.js';
+import { responderKey, responderName, type ActionContext, type ActionResult } from './context.js';
+import { createGraphClient, type GraphCallRecord } from './graph/client.js';
+import { createTokenProvider, graphScope, type TokenProvider } from './graph/token.js';
+import { parseProtectedList } from './guards.js';
+import { createKeyedLock } from './lock.js';
+import { DRY_RUN_NOTE, NOT_CONFIGURED } from './messages.js';
+import { notifyUser } from './notify.js';
+import { revokeUserSessions } from './revoke.js';
+import { suspendUser, unsuspendUser } from './suspend.js';
+import type { ActionsService, UserMessenger } from './types.js';
+
+export interface ActionsDeps {
+  env: EntraEnv;
+  store: Store;
+  log: Logger;
+  /** VIGIL_DRY_RUN: no Graph call, no message; every outcome says so. */
+  dryRun: boolean;
+  /** Chat platforms that can DM the affected user; a getter when they are registered after construction. */
+  messengers?: UserMessenger[] | (() => UserMessenger[]);
+  now?: () => number;
+  /** Graph/token retry policy override (tests shorten the delays). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export const isEntraConfigured = (env: EntraEnv) => Boolean(env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID && env.ENTRA_CLIENT_SECRET);
+
+/** An outcome that is final: a repeat returns it. Failed and refused outcomes may be retried. */
+const isFinal = (o: ActionOutcome) => o.status === 'done' || o.status === 'dry-run';
+
+/** Suspend and unsuspend change the same account flag: they share one lock and reset each other's record. */
+const lockKey = (alertId: string, kind: ActionKind) => `${alertId}:${kind === 'suspend' || kind === 'unsuspend' ? 'account' : kind}`;
+
+function dryRunResult(kind: ActionKind, alert: Alert, messengers: UserMessenger[], env: EntraEnv): ActionResult {
+  const who = alert.actor.email ?? alert.actor.id;
+  const would: Record<Exclude<ActionKind, 'dismiss'>, string> = {
+    notify: `email ${who}${env.ENTRA_NOTIFY_SENDER ? ` from ${env.ENTRA_NOTIFY_SENDER}` : ''} and ask "Was this you?"${messengers.length ? ` on ${messengers.map((m) => m.platform).join(' and ')}` : ''}`,
+    'revoke-sessions': `revoke every sign-in session of the Entra ID user matching ${who}`,
+    suspend: `disable the Entra ID user matching ${who} (accountEnabled=false) and revoke their sessions, after the protected-user and four-eyes checks`,
+    unsuspend: `re-enable the Entra ID user matching ${who} (accountEnabled=true)`,
+  };
+  return { status: 'dry-run', message: `Dry run: would ${would[kind as Exclude<ActionKind, 'dismiss'>]}. ${DRY_RUN_NOTE}` };
+}
+
+/**
+ * The actions service: validate → lock per alert + action → idempotency → audit the request → perform →
+ * store the outcome and audit it → update the alert (which queues the card update in every channel).
+ */
+export function createActionsService(deps: ActionsDeps): ActionsService {
+  const now = deps.now ?? Date.now;
+  const withLock = createKeyedLock();
+  const protectedList = parseProtectedList(deps.env.ENTRA_PROTECTED_USERS);
+  const configured = isEntraConfigured(deps.env);
+  const messengers = () => (typeof deps.messengers === 'function' ? deps.messengers() : (deps.messengers ?? []));
+  const tokens: TokenProvider | undefined = configured
+    ? createTokenProvider({
+        authorityHost: deps.env.ENTRA_AUTHORITY_HOST,
+        tenantId: deps.env.ENTRA_TENANT_ID!,
+        clientId: deps.env.ENTRA_CLIENT_ID!,
+        clientSecret: deps.env.ENTRA_CLIENT_SECRET!,
+        scope: graphScope(deps.env.GRAPH_BASE_URL),
+        now,
+        retry: deps.retry,
+      })
+    : undefined;
+
+  const byLabel = (by: ActionRequest['by']) => `${responderName(by)} (${by.platform}:${by.id})`;
+
+  async function perform(req: ActionRequest, alert: Alert, previous: ActionOutcome | undefined, calls: GraphCallRecord[]): Promise<ActionResult> {
+    if (req.kind === 'dismiss') {
+      return {
+        status: 'done',
+        message: `Dismissed by ${responderName(req.by)}${req.reason ? `: ${req.reason}` : ''}.`,
+        warnings: deps.dryRun ? ['Dry run is on: only Vigil\'s own alert status changed; nothing in Entra ID.'] : [],
+        alertStatus: 'dismissed',
+      };
+    }
+    if (deps.dryRun) return dryRunResult(req.kind, alert, messengers(), deps.env);
+    const graph = tokens
+      ? createGraphClient({ baseUrl: deps.env.GRAPH_BASE_URL, tokens, retry: deps.retry, now, onCall: (c) => calls.push(c) })
+      : undefined;
+    const ctx: ActionContext = { req, alert, env: deps.env, graph, protectedList, messengers: messengers(), previous, log: deps.log };
+    if (req.kind === 'notify') return notifyUser(ctx);
+    if (!graph) return { status: 'refused', message: NOT_CONFIGURED };
+    if (req.kind === 'revoke-sessions') return revokeUserSessions(ctx);
+    if (req.kind === 'suspend') return suspendUser(ctx);
+    return unsuspendUser(ctx);
+  }
+
+  async function run(req: ActionRequest): Promise<ActionOutcome> {
+    const alert = await deps.store.getAlert(req.alertId);
+    if (!alert)
+      return ActionOutcome.parse({
+        alertId: req.alertId,
+        kind: req.kind,
+        status: 'refused',
+        message: `Alert ${req.alertId} does not exist (it may have been pruned).`,
+        by: req.by,
+        at: now(),
+      });
+    const previous = await deps.store.getActionOutcome(req.alertId, req.kind);
+    const samePending = previous?.status === 'pending-approval' && responderKey(previous.by) === responderKey(req.by);
+    if (previous && (isFinal(previous) || samePending)) {
+      await deps.store.appendAudit({
+        at: now(),
+        alertId: req.alertId,
+        what: req.kind,
+        by: byLabel(req.by),
+        outcome: 'repeat',
+        detail: { returned: previous.status, firstAt: previous.at, firstBy: byLabel(previous.by), reason: req.reason },
+      });
+      return previous;
+    }
+
+    await deps.store.appendAudit({
+      at: now(),
+      alertId: req.alertId,
+      what: req.kind,
+      by: byLabel(req.by),
+      outcome: 'requested',
+      detail: { requestedAt: req.requestedAt, reason: req.reason, dryRun: deps.dryRun, ...(previous ? { previous: previous.status } : {}) },
+    });
+
+    const calls: GraphCallRecord[] = [];
+    let result: ActionResult;
+    try {
+      result = await perform(req, alert, previous?.status === 'pending-approval' ? previous : undefined, calls);
+    } catch (err) {
+      deps.log.error({ alertId: req.alertId, kind: req.kind, err: (err as Error).message }, 'action failed unexpectedly');
+      result = { status: 'failed', message: `The ${req.kind} action failed unexpectedly: ${(err as Error).message}` };
+    }
+
+    const requestIds = [...new Set(calls.map((c) => c.requestId ?? c.clientRequestId))];
+    const outcome = ActionOutcome.parse({
+      alertId: req.alertId,
+      kind: req.kind,
+      status: result.status,
+      message: result.message,
+      by: req.by,
+      at: now(),
+      requestIds,
+      warnings: result.warnings ?? [],
+    });
+    await deps.store.saveActionOutcome(outcome);
+    if (outcome.status === 'done' && (req.kind === 'suspend' || req.kind === 'unsuspend'))
+      await deps.store.kv.delete(keys.action(req.alertId, req.kind === 'suspend' ? 'unsuspend' : 'suspend'));
+    await deps.store.appendAudit({
+      at: outcome.at,
+      alertId: req.alertId,
+      what: req.kind,
+      by: byLabel(req.by),
+      outcome: outcome.status,
+      detail: { message: outcome.message, warnings: outcome.warnings, requestIds, graphCalls: calls, dryRun: deps.dryRun, ...result.detail },
+    });
+    // Last: bump the revision (and status) so the outbox redraws every card with the stored outcome.
+    await deps.store.updateAlert(req.alertId, (a) => (result.alertStatus ? { ...a, status: result.alertStatus } : a));
+    deps.log.info(
+      { alertId: req.alertId, kind: req.kind, status: outcome.status, by: `${req.by.platform}:${req.by.id}`, requestIds },
+      'action outcome',
+    );
+    return outcome;
+  }
+
+  return {
+    execute(raw) {
+      const parsed = ActionRequest.safeParse(raw);
+      if (!parsed.success)
+        return Promise.reject(new VigilError('bad_request', `Invalid action request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`));
+      const req = parsed.data;
+      return withLock(lockKey(req.alertId, req.kind), () => run(req));
+    },
+    recordUserAnswer: (input) => recordUserAnswer({ store: deps.store, log: deps.log }, input),
+  };
+}

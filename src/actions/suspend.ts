@@ -1,0 +1,97 @@
+import { resolveTarget, responderKey, responderName, userDetail, type ActionContext, type ActionResult } from './context.js';
+import { describeUser, getMemberships, isGuest, revokeSessions, setAccountEnabled, type Memberships } from './graph/users.js';
+import { isAdmin, protectedReason } from './guards.js';
+import { describeGraphFailure, NOT_CONFIGURED, SESSION_WARNING, SYNC_WARNING } from './messages.js';
+
+/**
+ * Suspend user: `PATCH /users/{id}` `{"accountEnabled": false}`, then revoke sessions. Protected users are
+ * refused; an administrator (any activated directory role) needs a second responder's approval (ENTRA_FOUR_EYES).
+ */
+export async function suspendUser(ctx: ActionContext): Promise<ActionResult> {
+  if (!ctx.graph) return { status: 'refused', message: NOT_CONFIGURED };
+  const graph = ctx.graph;
+  const target = await resolveTarget(ctx, graph);
+  if ('result' in target) return target.result;
+  const { user } = target;
+  const who = describeUser(user);
+  const detail: Record<string, unknown> = userDetail(user);
+
+  const early = protectedReason(ctx.protectedList, user);
+  if (early) return { status: 'refused', message: `${who} is protected and is never suspended: ${early}.`, detail };
+
+  let memberships: Memberships | undefined;
+  if (ctx.protectedList.groups.size > 0 || ctx.env.ENTRA_FOUR_EYES) {
+    try {
+      memberships = await getMemberships(graph, user.id);
+    } catch (err) {
+      return {
+        status: 'failed',
+        message: describeGraphFailure(err, `read the directory roles and groups of ${who} (needed for the protected-user and four-eyes checks)`),
+        detail,
+      };
+    }
+    const reason = protectedReason(ctx.protectedList, user, memberships);
+    if (reason) return { status: 'refused', message: `${who} is protected and is never suspended: ${reason}.`, detail };
+    detail.directoryRoles = memberships.directoryRoleIds.length;
+  }
+
+  if (ctx.env.ENTRA_FOUR_EYES && memberships && isAdmin(memberships)) {
+    const prev = ctx.previous;
+    const approving = prev?.status === 'pending-approval' && responderKey(prev.by) !== responderKey(ctx.req.by);
+    if (!approving)
+      return {
+        status: 'pending-approval',
+        message:
+          `${who} is an administrator (holds ${memberships.directoryRoleIds.length} Entra directory role(s)). Suspending needs a ` +
+          `second responder's approval: another responder must click Suspend to approve (four-eyes, ENTRA_FOUR_EYES).`,
+        alertStatus: ctx.alert.status === 'open' ? 'in-progress' : undefined,
+        detail,
+      };
+    detail.requestedBy = responderKey(prev.by);
+    detail.approvedBy = responderKey(ctx.req.by);
+  }
+
+  const approvedNote = detail.approvedBy ? ` Requested by ${responderName(ctx.previous!.by)}, approved by ${responderName(ctx.req.by)}.` : '';
+  const warnings = [SESSION_WARNING];
+  if (user.onPremisesSyncEnabled) warnings.push(SYNC_WARNING);
+
+  let disabled: string;
+  if (user.accountEnabled === false) disabled = `${who} was already disabled in Entra ID.`;
+  else {
+    try {
+      await setAccountEnabled(graph, user.id, false);
+    } catch (err) {
+      return { status: 'failed', message: describeGraphFailure(err, `disable ${who}`) + approvedNote, warnings, detail };
+    }
+    disabled = `Disabled ${who} in Entra ID (accountEnabled=false): no new sign-ins.`;
+  }
+
+  if (isGuest(user)) warnings.push('Guest user: sign-in sessions were not revoked (Entra ID cannot revoke a guest\'s home-tenant sessions).');
+  else {
+    try {
+      await revokeSessions(graph, user.id);
+      disabled += ' Revoked their sign-in sessions.';
+    } catch (err) {
+      warnings.push(`The account is disabled, but revoking its sessions failed: ${describeGraphFailure(err, 'revoke sessions')}`);
+    }
+  }
+  return { status: 'done', message: disabled + approvedNote, warnings, alertStatus: 'actioned', detail };
+}
+
+/** Unsuspend user: `PATCH /users/{id}` `{"accountEnabled": true}`. */
+export async function unsuspendUser(ctx: ActionContext): Promise<ActionResult> {
+  if (!ctx.graph) return { status: 'refused', message: NOT_CONFIGURED };
+  const target = await resolveTarget(ctx, ctx.graph);
+  if ('result' in target) return target.result;
+  const { user } = target;
+  const who = describeUser(user);
+  const detail = userDetail(user);
+  const warnings = user.onPremisesSyncEnabled ? [SYNC_WARNING] : [];
+  if (user.accountEnabled === true) return { status: 'done', message: `${who} is already enabled in Entra ID; nothing to change.`, warnings, detail };
+  try {
+    await setAccountEnabled(ctx.graph, user.id, true);
+  } catch (err) {
+    return { status: 'failed', message: describeGraphFailure(err, `re-enable ${who}`), warnings, detail };
+  }
+  return { status: 'done', message: `Re-enabled ${who} in Entra ID (accountEnabled=true): they can sign in again.`, warnings, detail };
+}

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { list, need, optStr, optUrl } from './helpers.js';
+import { int, list, need, optStr, optUrl } from './helpers.js';
+
+/** `<severity | detection id>=<channel id>`; kept in sync with src/channels/slack/routing.ts. */
+const ROUTE = /^([a-z0-9][a-z0-9:_.-]*)=([A-Za-z0-9#_-]+)$/;
+/** Slack user ids (U…/W…) or user-group ids (S…). */
+const RESPONDER = /^[UWS][A-Z0-9]{2,}$/;
 
 /** Slack is enabled when SLACK_BOT_TOKEN is set. */
 export const slackSchema = z
@@ -13,6 +18,8 @@ export const slackSchema = z
     SLACK_CHANNEL_ROUTES: list,
     SLACK_RESPONDERS: list,
     SLACK_DIGEST_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(5),
+    /** How long a responder user group's membership is cached before usergroups.users.list is asked again. */
+    SLACK_RESPONDER_CACHE_SECONDS: int(300, 10, 86_400),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN) return;
@@ -24,5 +31,10 @@ export const slackSchema = z
     if (!env.SLACK_ALERT_CHANNEL) need(ctx, 'SLACK_ALERT_CHANNEL', 'required when Slack is enabled: the channel id alerts go to');
     if (env.SLACK_RESPONDERS.length === 0)
       need(ctx, 'SLACK_RESPONDERS', 'required when Slack is enabled: user ids (U...) and/or a user group id (S...) allowed to act');
+    for (const r of env.SLACK_RESPONDERS)
+      if (!RESPONDER.test(r)) need(ctx, 'SLACK_RESPONDERS', `"${r.slice(0, 40)}" must be a Slack user id (U…/W…) or user group id (S…)`);
+    for (const r of env.SLACK_CHANNEL_ROUTES)
+      if (!ROUTE.test(r))
+        need(ctx, 'SLACK_CHANNEL_ROUTES', `"${r.slice(0, 60)}" must be <severity or detection id>=<channel id>, e.g. high=C0123ABCD`);
   });
 export type SlackEnv = z.infer<typeof slackSchema>;

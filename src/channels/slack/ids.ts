@@ -1,0 +1,19 @@
+/** Block Kit action ids, callback ids and reasons: the contract between the card and the click handlers. */
+export const ACTION = {
+  notify: 'vigil_notify',
+  revoke: 'vigil_revoke',
+  suspend: 'vigil_suspend',
+  dismiss: 'vigil_dismiss',
+  answerYes: 'vigil_answer_yes',
+  answerNo: 'vigil_answer_no',
+} as const;
+
+export const VIEW = { suspend: 'vigil_suspend_reason' } as const;
+export const SUSPEND_REASON = { block: 'reason', action: 'reason_input' } as const;
+
+export const DISMISS_REASONS = [
+  { value: 'false-positive', label: 'False positive' },
+  { value: 'benign', label: 'Benign: expected activity' },
+  { value: 'resolved', label: 'Resolved' },
+] as const;
+export type DismissReason = (typeof DISMISS_REASONS)[number]['value'];

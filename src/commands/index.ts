@@ -1,0 +1,5 @@
+export * from './parse.js';
+export * from './activity.js';
+export * from './alerts.js';
+export * from './status.js';
+export * from './run.js';

@@ -1,0 +1,71 @@
+/**
+ * The chat command grammar shared by Slack (`/vigil ...`) and Teams (bot messages):
+ *   activity <email | account id | @user> [7d]   alerts [open | all]   status   help
+ * Anything else is "help" with the reason, so a typo gets usage text, never an error.
+ */
+export type Command =
+  | { kind: 'activity'; who: string; days: number }
+  | { kind: 'alerts'; openOnly: boolean }
+  | { kind: 'status' }
+  | { kind: 'help'; problem?: string };
+
+export const DEFAULT_ACTIVITY_DAYS = 7;
+/** The pipeline keeps 30 days of activity per user. */
+export const MAX_ACTIVITY_DAYS = 30;
+const MAX_TEXT = 500;
+
+/** Parse a period such as 7d, 24h, 2w or a bare number of days. Undefined when it is not one. */
+export function parsePeriodDays(s: string): number | undefined {
+  const m = /^(\d{1,4})\s*(d|h|w)?$/i.exec(s.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'd').toLowerCase();
+  const days = unit === 'h' ? n / 24 : unit === 'w' ? n * 7 : n;
+  return days > 0 ? days : undefined;
+}
+
+export function parseCommand(text: string): Command {
+  const clean = text.slice(0, MAX_TEXT).trim();
+  if (clean === '') return { kind: 'help' };
+  const [verb = '', ...rest] = clean.split(/\s+/);
+  switch (verb.toLowerCase()) {
+    case 'help':
+    case '?':
+      return { kind: 'help' };
+    case 'status':
+      return rest.length === 0 ? { kind: 'status' } : { kind: 'help', problem: '`status` takes no arguments.' };
+    case 'alerts': {
+      const arg = (rest[0] ?? 'open').toLowerCase();
+      if (rest.length > 1 || (arg !== 'open' && arg !== 'all'))
+        return { kind: 'help', problem: '`alerts` takes `open` (the default) or `all`.' };
+      return { kind: 'alerts', openOnly: arg === 'open' };
+    }
+    case 'activity': {
+      const [who, period, ...extra] = rest;
+      if (!who || extra.length > 0)
+        return { kind: 'help', problem: '`activity` needs one user (an email, an Atlassian account id or an @mention) and an optional period such as `7d`.' };
+      let days = DEFAULT_ACTIVITY_DAYS;
+      if (period !== undefined) {
+        const d = parsePeriodDays(period);
+        if (d === undefined) return { kind: 'help', problem: `"${period.slice(0, 20)}" is not a period; use e.g. \`7d\`, \`24h\` or \`2w\`.` };
+        days = Math.min(d, MAX_ACTIVITY_DAYS);
+      }
+      return { kind: 'activity', who: stripMailto(who), days };
+    }
+    default:
+      return { kind: 'help', problem: `Unknown command "${verb.slice(0, 30)}".` };
+  }
+}
+
+/** Slack turns typed emails into `<mailto:a@b.c|a@b.c>`; keep the address. Mentions (`<@U1|name>`) pass through. */
+function stripMailto(s: string): string {
+  const m = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/i.exec(s);
+  return m ? m[1]! : s;
+}
+
+export const USAGE: ReadonlyArray<{ syntax: string; what: string }> = [
+  { syntax: 'activity <email | @user> [7d]', what: "a user's recent Atlassian activity: sign-ins by country and IP, admin actions, impersonations, open alerts" },
+  { syntax: 'alerts [open | all]', what: 'the newest alerts (open ones by default)' },
+  { syntax: 'status', what: 'last sweep, cursor age, store and integrations' },
+  { syntax: 'help', what: 'this help' },
+];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { list, need, optStr } from './helpers.js';
 
+const RESPONDER = /^(group:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Teams is enabled when MICROSOFT_APP_ID is set; a half-configured bot refuses to start. */
 export const teamsSchema = z
   .object({
@@ -8,6 +10,7 @@ export const teamsSchema = z
     MICROSOFT_APP_PASSWORD: optStr,
     MICROSOFT_APP_TENANT_ID: optStr,
     TEAMS_ALERT_CHANNEL: optStr,
+    /** Responders: Entra user object ids and/or `group:<object id>` (members may act; needs Graph GroupMember.Read.All). */
     TEAMS_RESPONDERS: list,
   })
   .superRefine((env, ctx) => {
@@ -18,5 +21,8 @@ export const teamsSchema = z
     if (!env.MICROSOFT_APP_TENANT_ID) need(ctx, 'MICROSOFT_APP_TENANT_ID', 'required: the tenant id (single-tenant bot)');
     if (env.TEAMS_RESPONDERS.length === 0)
       need(ctx, 'TEAMS_RESPONDERS', 'required when Teams is enabled: Entra object ids and/or a group id allowed to act');
+    for (const r of env.TEAMS_RESPONDERS)
+      if (!RESPONDER.test(r))
+        need(ctx, 'TEAMS_RESPONDERS', `"${r.slice(0, 60)}" must be an Entra user object id (a GUID) or group:<group object id>`);
   });
 export type TeamsEnv = z.infer<typeof teamsSchema>;

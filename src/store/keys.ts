@@ -26,6 +26,8 @@ export const keys = {
   /** Teams conversation references, by conversation id. */
   teamsConversation: (conversationId: string) => `teams:conversation:${conversationId}`,
   teamsConversationIndex: () => 'teams:conversations',
+  /** Result of one Teams card invoke, by invoke activity id (Teams retries slow invokes: answer, don't redo). */
+  teamsInvoke: (invokeId: string) => `teams:invoke:${invokeId}`,
   /** Cached responder group membership, per platform. */
   responders: (platform: string) => `responders:${platform}`,
   /** A user's recent activity (compact events, last 30 days), for the activity lookup commands. */

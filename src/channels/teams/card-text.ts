@@ -2,13 +2,15 @@ import type { ActionKind, ActionOutcome } from '../../domain/index.js';
 
 /** Pure text helpers shared by the Teams card renderers. No I/O, no clock. */
 
-/** Characters Teams' Adaptive Card markdown would interpret; escaped so untrusted text renders literally. */
-const MARKDOWN = /[\\`*_{}[\]()#+!~|<>]/g;
-
-/** Escape untrusted text (actor names, event values) for a TextBlock or FactSet value, then truncate. */
+/**
+ * Neutralise untrusted text (actor names, event values) for a TextBlock or FactSet value, then truncate.
+ * Teams renders a markdown subset but does not reliably honour backslash escapes, so instead of escaping
+ * (which could show stray backslashes) the constructs that matter are broken with an invisible zero-width
+ * space: markdown links `[text](url)` (a phishing vector in a security alert) and emphasis runs.
+ */
 export function plain(text: string | undefined, max = 500): string {
-  const s = (text ?? '').replace(/\s+/g, ' ').trim();
-  return truncate(s, max).replace(MARKDOWN, (c) => `\\${c}`);
+  const s = truncate((text ?? '').replace(/\s+/g, ' ').trim(), max);
+  return s.replace(/\]\s*\(/g, ']\u200B(').replace(/([*_~`])(?=[*_~`])/g, '$1\u200B').replace(/^([#>\-+]|\d+\.)(\s)/, '$1\u200B$2');
 }
 
 /** Truncate with an ellipsis so the result is at most `max` characters. */

@@ -1,0 +1,66 @@
+import express, { type Express } from 'express';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler } from 'botbuilder';
+import type { TeamsEnv } from '../../config/teams.js';
+import type { Logger } from '../../log.js';
+
+/**
+ * Bot Framework endpoints. Defaults are the public cloud; tests point the OpenID metadata (JWT signing keys) at
+ * a loopback server. Setting any of them makes botbuilder use all of them as given, so all are always passed.
+ */
+export interface BotEndpoints {
+  openIdMetadataUrl: string;
+  tokenIssuer: string;
+  loginUrl: string;
+  oAuthScope: string;
+  oAuthUrl: string;
+  emulatorOpenIdMetadataUrl: string;
+}
+
+export function publicCloudEndpoints(tenantId: string): BotEndpoints {
+  return {
+    openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    tokenIssuer: 'https://api.botframework.com',
+    loginUrl: `https://login.microsoftonline.com/${tenantId}`,
+    oAuthScope: 'https://api.botframework.com',
+    oAuthUrl: 'https://api.botframework.com',
+    emulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  };
+}
+
+/** CloudAdapter with single-tenant ConfigurationBotFrameworkAuthentication; throws if half-configured. */
+export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial<BotEndpoints>): CloudAdapter {
+  const { MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: password, MICROSOFT_APP_TENANT_ID: tenantId } = env;
+  if (!appId || !password || !tenantId)
+    throw new Error('Teams needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID together (single-tenant bot)');
+  const e = { ...publicCloudEndpoints(tenantId), ...endpoints };
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: password,
+    MicrosoftAppTenantId: tenantId,
+    ToBotFromChannelOpenIdMetadataUrl: e.openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: e.tokenIssuer,
+    ToChannelFromBotLoginUrl: e.loginUrl,
+    ToChannelFromBotOAuthScope: e.oAuthScope,
+    OAuthUrl: e.oAuthUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: e.emulatorOpenIdMetadataUrl,
+    ValidateAuthority: true,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (ctx, err) => {
+    // Never echo internals to the user; the log line is scrubbed of secrets by the logger.
+    log.error({ err: (err as Error).message, activity: ctx.activity?.type, name: ctx.activity?.name }, 'Teams turn failed');
+    if (ctx.activity?.type === 'message') await ctx.sendActivity('Vigil hit an error handling that message; it has been logged.').catch(() => undefined);
+  };
+  return adapter;
+}
+
+/**
+ * POST /api/messages with its own JSON body parser (the Vigil app has no global one). The SDK validates the
+ * Bot Framework JWT on every request: a missing or invalid token is answered 401.
+ */
+export function registerBotRoute(app: Express, adapter: CloudAdapter, bot: ActivityHandler, path = '/api/messages'): void {
+  app.post(path, express.json({ limit: '1mb' }), async (req, res) => {
+    await adapter.process(req as never, res as never, (ctx) => bot.run(ctx));
+  });
+}

@@ -1,0 +1,70 @@
+import type { ConversationReference } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import type { Logger } from '../../log.js';
+import type { Delivery } from '../../store/store.js';
+import type { AlertChannel, AlertView } from '../types.js';
+import { alertSummaryText, renderAlertCard, type Json } from './card.js';
+import type { ConversationStore } from './conversations.js';
+import { TeamsSendError, type TeamsSender } from './sender.js';
+
+/** An alert card as a message activity (summary text for notifications + the Adaptive Card attachment). */
+export function alertActivity(card: Json, summary: string) {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  activity.summary = summary;
+  return activity;
+}
+
+export interface TeamsChannelOptions {
+  sender: TeamsSender;
+  conversations: ConversationStore;
+  /** TEAMS_ALERT_CHANNEL. */
+  alertChannel: string | undefined;
+  log: Logger;
+}
+
+/**
+ * The Teams AlertChannel. A new alert is posted to the alert channel and the posted activity id is returned as
+ * the delivery ref `{ conversationId, activityId }`; later revisions update that same message for everyone
+ * (PUT .../activities/{activityId}). If the message is gone (404) a new one is posted.
+ */
+export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
+  async function post(view: AlertView): Promise<Record<string, string>> {
+    const target = await opts.conversations.alertTarget(opts.alertChannel);
+    if (!target)
+      throw new Error(
+        opts.alertChannel
+          ? `Teams: the bot has not seen the channel TEAMS_ALERT_CHANNEL="${opts.alertChannel}" yet; install Vigil in that team (or @mention it there once)`
+          : 'Teams: no channel to post to; install Vigil in a team and write "@Vigil subscribe" in the channel, or set TEAMS_ALERT_CHANNEL',
+      );
+    const ref = target.reference as Partial<ConversationReference>;
+    try {
+      const activityId = await opts.sender.post(ref, alertActivity(renderAlertCard(view), alertSummaryText(view)));
+      if (!activityId) opts.log.warn({ alertId: view.alert.id }, 'Teams returned no activity id: this card cannot be updated later');
+      return { conversationId: target.id, activityId: activityId ?? '' };
+    } catch (err) {
+      if (err instanceof TeamsSendError && err.status === 403) await opts.conversations.markInactive(target.id);
+      throw err;
+    }
+  }
+
+  return {
+    name: 'teams',
+    async deliver(view: AlertView, previous: Delivery | undefined) {
+      const conversationId = previous?.ref.conversationId;
+      const activityId = previous?.ref.activityId;
+      if (!conversationId || !activityId) return post(view);
+      const conv = await opts.conversations.get(conversationId);
+      if (!conv) return post(view);
+      try {
+        await opts.sender.update(conv.reference as Partial<ConversationReference>, activityId, alertActivity(renderAlertCard(view), alertSummaryText(view)));
+        return { conversationId, activityId };
+      } catch (err) {
+        if (err instanceof TeamsSendError && err.status === 404) {
+          opts.log.warn({ alertId: view.alert.id }, 'Teams alert message no longer exists; posting a new one');
+          return post(view);
+        }
+        throw err;
+      }
+    },
+  };
+}

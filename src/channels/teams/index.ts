@@ -1,0 +1,86 @@
+import type { Express } from 'express';
+import type { ActionsService } from '../../actions/types.js';
+import type { StatusInfo } from '../../commands/index.js';
+import type { TeamsEnv } from '../../config/teams.js';
+import type { Alert } from '../../domain/index.js';
+import { registerSecrets, type Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
+import type { AlertChannel } from '../types.js';
+import { createBotAdapter, registerBotRoute, type BotEndpoints } from './adapter.js';
+import { VigilTeamsBot } from './bot.js';
+import { createCardActionHandler } from './card-actions.js';
+import { createTeamsChannel } from './channel.js';
+import { createConversationStore } from './conversations.js';
+import { createRateLimiter, type Window } from './rate-limit.js';
+import { createResponderCheck, graphCheckMemberGroups, parseResponders } from './responders.js';
+import { createTeamsSender } from './sender.js';
+
+/**
+ * Microsoft Teams integration (botbuilder CloudAdapter, single tenant). Everything botbuilder-specific lives in
+ * this folder, so a later move to the Microsoft 365 Agents SDK touches only src/channels/teams/.
+ *
+ * Registers POST /api/messages on `app`; returns the alert channel for the outbox.
+ */
+export interface TeamsIntegrationDeps {
+  env: TeamsEnv;
+  app: Express;
+  store: Store;
+  actions: ActionsService;
+  log: Logger;
+  dryRun: boolean;
+  status: () => Promise<StatusInfo>;
+  /** Graph client (src/actions/graph/client.ts) for TEAMS_RESPONDERS groups; without it only listed users may act. */
+  graph?: { call(method: 'POST', path: string, body?: unknown): Promise<{ body: unknown }> };
+  /** Link to a user's recent activity on cards (VIGIL_PUBLIC_URL based). */
+  activityUrl?: (alert: Alert) => string | undefined;
+  /** Tests and sovereign clouds: Bot Framework endpoints (JWT key metadata, login authority). */
+  endpoints?: Partial<BotEndpoints>;
+  /** Tests: clock, sleep and pacing windows. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  rateWindows?: readonly Window[];
+  invokeBudgetMs?: number;
+  path?: string;
+}
+
+export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promise<{ channel: AlertChannel; stop(): Promise<void> }> {
+  const { env, log } = deps;
+  const { problems } = parseResponders(env.TEAMS_RESPONDERS);
+  if (problems.length > 0) throw new Error(`TEAMS_RESPONDERS: ${problems.join('; ')}`);
+  registerSecrets([env.MICROSOFT_APP_PASSWORD]);
+  const tlog = log.child({ channel: 'teams' });
+  const adapter = createBotAdapter(env, tlog, deps.endpoints);
+  const now = deps.now ?? Date.now;
+  const conversations = createConversationStore(deps.store, now);
+  const isResponder = createResponderCheck({
+    responders: env.TEAMS_RESPONDERS,
+    checkMemberGroups: deps.graph ? graphCheckMemberGroups(deps.graph) : undefined,
+    log: tlog,
+    now,
+  });
+  if (parseResponders(env.TEAMS_RESPONDERS).list.groups.length > 0 && !deps.graph)
+    tlog.warn('TEAMS_RESPONDERS names a group, but Entra ID (Graph) is not configured: only listed user ids can act');
+  const handleCardAction = createCardActionHandler({
+    store: deps.store,
+    actions: deps.actions,
+    isResponder,
+    dryRun: deps.dryRun,
+    log: tlog,
+    now,
+    invokeBudgetMs: deps.invokeBudgetMs,
+    activityUrl: deps.activityUrl,
+  });
+  const bot = new VigilTeamsBot({ store: deps.store, conversations, isResponder, status: deps.status, log: tlog, now, handleCardAction });
+  registerBotRoute(deps.app, adapter, bot, deps.path);
+  const sender = createTeamsSender({
+    adapter,
+    appId: env.MICROSOFT_APP_ID!,
+    limiter: createRateLimiter({ windows: deps.rateWindows, now, sleep: deps.sleep }),
+    log: tlog,
+    now,
+    sleep: deps.sleep,
+  });
+  const channel = createTeamsChannel({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog });
+  tlog.info({ alertChannel: env.TEAMS_ALERT_CHANNEL ?? '(subscribe)' }, 'Teams bot listening on /api/messages');
+  return { channel, stop: async () => undefined };
+}

@@ -1,1 +1,165 @@
-export {};
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { createApp } from './app.js';
+import { createTerminalChannel, formatAlertTable } from './channels/terminal.js';
+import { runDemo, prepareDemoConfig } from './cli/demo.js';
+import { replay } from './cli/replay.js';
+import { loadConfig, loadDotEnv, type Config } from './config/index.js';
+import { ConfigError } from './domain/errors.js';
+import { createEnricher } from './enrich/index.js';
+import { buildEngineOptions } from './engine-setup.js';
+import { createLogger, registerSecrets, scrubSecrets, type Logger } from './log.js';
+import { InputError, openInput } from './sources/file.js';
+
+const USAGE = `Usage: vigil <command> [options]
+
+Commands:
+  serve                 run the service: HTTP endpoints, scheduled sweeps, alert delivery
+                        (with no Atlassian credentials: demo mode on a bundled audit log)
+  sweep --once          read new audit events once, raise and deliver alerts, exit
+  replay <file|->       run the detections over a file (NDJSON, JSON array or API pages)
+                        and print one alert per line as JSON
+      --format table    print a readable table instead
+  help                  this text
+
+Settings come from the environment and .env (see .env.example).`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${scrubSecrets(message)}\n`);
+  process.exit(code);
+}
+
+async function serve(cfg: Config, log: Logger): Promise<void> {
+  if (cfg.demo) {
+    log.info('Demo mode: no ATLASSIAN_API_KEY is set, so Vigil runs on a bundled month of audit events (in-memory store).');
+    const { cfg: demoCfg, start } = await prepareDemoConfig(cfg, Date.now());
+    const app = await createApp(demoCfg, log, { storeUrl: 'memory://', channels: [createTerminalChannel()] });
+    const { port } = await app.start();
+    onShutdown(log, () => app.stop());
+    const r = await runDemo(app, demoCfg, start);
+    process.stdout.write(
+      `Demo: ${r.alerts} alerts from ${r.events} audit events.\n` +
+        `Vigil keeps running on http://${demoCfg.core.VIGIL_HOST}:${port} (Ctrl-C to stop).\n` +
+        'To watch a real organisation, set ATLASSIAN_ORG_ID and ATLASSIAN_API_KEY (see README, "Connect your org").\n',
+    );
+    return;
+  }
+  const app = await createApp(cfg, log, { channels: [] });
+  await app.start();
+  onShutdown(log, () => app.stop());
+}
+
+function onShutdown(log: Logger, stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing the page in hand, keeping the checkpoint');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    stop()
+      .then(() => process.exit(0))
+      .catch((err: Error) => {
+        log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+}
+
+async function sweepCommand(cfg: Config, log: Logger, once: boolean): Promise<number> {
+  if (!once) fail('vigil sweep needs --once (the service runs scheduled sweeps: vigil serve)');
+  if (!cfg.core.ATLASSIAN_API_KEY) fail('vigil sweep needs ATLASSIAN_ORG_ID and ATLASSIAN_API_KEY (see .env.example)');
+  const app = await createApp(cfg, log, { http: false });
+  const abort = new AbortController();
+  process.once('SIGTERM', () => abort.abort());
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const s = await app.sweep(abort.signal);
+    return s?.ok ? 0 : 1;
+  } finally {
+    await app.stop();
+  }
+}
+
+async function replayCommand(cfg: Config, log: Logger, file: string | undefined, format: string): Promise<number> {
+  if (!file) fail('vigil replay needs a file (or - for stdin)\n\n' + USAGE);
+  if (format !== 'json' && format !== 'table') fail('--format must be json or table');
+  const input = openInput(file);
+  const opened = new Promise<void>((resolve, reject) => {
+    if (file === '-') return resolve();
+    input.once('open', () => resolve());
+    input.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (err) {
+    fail(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const started = Date.now();
+  const r = await replay({
+    input,
+    file,
+    engine: await buildEngineOptions(cfg),
+    enricher: await createEnricher(cfg.detection, log),
+    log,
+    onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\r${n.toLocaleString('en')} events…`),
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r');
+  if (format === 'table') process.stdout.write(`${formatAlertTable(r.alerts)}\n`);
+  else for (const a of r.alerts) process.stdout.write(`${JSON.stringify(a)}\n`);
+  log.info({ events: r.events, skipped: r.skipped, alerts: r.alerts.length, ms: Date.now() - started }, 'replay finished');
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { once: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help' || values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  loadDotEnv();
+  let cfg: Config;
+  try {
+    cfg = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const log = createLogger(cfg.core.LOG_LEVEL);
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(cfg, log);
+        return -1; // keep running
+      case 'sweep':
+        return await sweepCommand(cfg, log, values.once === true);
+      case 'replay':
+        return await replayCommand(cfg, log, rest[0], typeof values.format === 'string' ? values.format : 'json');
+      default:
+        fail(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof InputError) fail(err.message);
+    log.error({ err: (err as Error).message }, 'command failed');
+    fail(`vigil ${command} failed: ${(err as Error).message}`, 1);
+  }
+}
+
+const isEntry = process.argv[1] && /[\\/]cli\.(?:ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: Error) => fail(`vigil: ${err.message}`, 1),
+  );
+}
+export { registerSecrets };

@@ -35,14 +35,34 @@ const REDACT_PATHS = [
   '*.access_token',
 ];
 
-/** Logs are JSON lines on stderr (stdout is kept for command output such as replay alerts). */
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** A human line for a terminal: `14:02:11 WARN message key=value`. JSON stays the format everywhere else. */
+export function prettyLine(json: string): string {
+  try {
+    const { time, level, msg, svc: _svc, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    const t = new Date(Number(time)).toISOString().slice(11, 19);
+    const extra = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    return `${t} ${(LEVELS[Number(level)] ?? String(level)).padEnd(5)} ${String(msg ?? '')}${extra ? `  ${extra}` : ''}\n`;
+  } catch {
+    return json;
+  }
+}
+
+/**
+ * Logs are JSON lines on stderr (stdout is kept for command output such as replay alerts); on a terminal they
+ * are printed as readable lines instead. Secrets are scrubbed either way.
+ */
 export function createLogger(level = 'info', dest?: DestinationStream): Logger {
+  const pretty = !dest && process.stderr.isTTY === true && process.env.VIGIL_LOG_FORMAT !== 'json';
   return pino(
     {
       level,
       base: { svc: 'vigil' },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      hooks: { streamWrite: (s) => scrubSecrets(s) },
+      hooks: { streamWrite: (s) => (pretty ? prettyLine(scrubSecrets(s)) : scrubSecrets(s)) },
       serializers: { err: pino.stdSerializers.err },
     },
     dest ?? pino.destination({ fd: 2, sync: true }),

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Runs the compiled CLI (npm ci / npm install build it through the "prepare" script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(dist)) {
+  process.stderr.write('vigil: dist/ is missing; run "npm run build" (npm ci and npm install do it for you)\n');
+  process.exit(2);
+}
+const { main } = await import(dist);
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;

@@ -1,0 +1,177 @@
+import type { Server } from 'node:http';
+import { createActionsService } from './actions/index.js';
+import type { UserMessenger } from './actions/types.js';
+import { createTerminalChannel } from './channels/terminal.js';
+import type { AlertChannel } from './channels/types.js';
+import type { Config } from './config/index.js';
+import { createEnricher } from './enrich/index.js';
+import { buildEngineOptions } from './engine-setup.js';
+import { configureHttp } from './http/fetch-json.js';
+import type { Logger } from './log.js';
+import { registerSecrets } from './log.js';
+import { createPipeline, type Pipeline } from './pipeline/ingest.js';
+import { createOutbox } from './pipeline/outbox.js';
+import { sweepOnce } from './pipeline/sweep.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import { closeServer, createHttpApp, listen } from './server.js';
+import { createAtlassianClient, type AtlassianClient } from './sources/atlassian/client.js';
+import { registerAtlassianWebhook } from './sources/webhook.js';
+import { openKV } from './store/kv.js';
+import { createStore, type Store, type SweepSummary } from './store/store.js';
+
+export interface VigilApp {
+  store: Store;
+  pipeline: Pipeline;
+  log: Logger;
+  /** Run one sweep now (no-op without Atlassian credentials). */
+  sweep(signal?: AbortSignal): Promise<SweepSummary | undefined>;
+  drain(): Promise<void>;
+  /** Start the HTTP server and the schedules. */
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Store URL override (demo mode uses memory). */
+  storeUrl?: string;
+  /** Extra channels (the terminal in demo mode). */
+  channels?: AlertChannel[];
+  /** Listen at all (sweep --once does not). */
+  http?: boolean;
+}
+
+/** Secret values to scrub from every log line. */
+export function secretsOf(cfg: Config): Array<string | undefined> {
+  return [
+    cfg.core.ATLASSIAN_API_KEY,
+    cfg.core.VIGIL_WEBHOOK_SECRET,
+    cfg.slack.SLACK_BOT_TOKEN,
+    cfg.slack.SLACK_SIGNING_SECRET,
+    cfg.slack.SLACK_APP_TOKEN,
+    cfg.teams.MICROSOFT_APP_PASSWORD,
+    cfg.entra.ENTRA_CLIENT_SECRET,
+    cfg.ops.VIGIL_SIEM_WEBHOOK_SECRET,
+    cfg.ops.VIGIL_SIEM_WEBHOOK_AUTHORIZATION,
+    cfg.ops.JIRA_API_TOKEN,
+  ];
+}
+
+/** The composition root: builds every real dependency from the configuration. Wiring only. */
+export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {}): Promise<VigilApp> {
+  registerSecrets(secretsOf(cfg));
+  configureHttp({ proxy: cfg.core.HTTPS_PROXY, timeoutMs: cfg.core.HTTP_TIMEOUT_MS });
+  const kv = await openKV(opts.storeUrl ?? cfg.core.VIGIL_STORE_URL);
+  const store = createStore(kv);
+  const orgId = cfg.core.ATLASSIAN_ORG_ID ?? 'default';
+  const enricher = await createEnricher(cfg.detection, log);
+  const engine = await buildEngineOptions(cfg);
+  const channels: AlertChannel[] = [...(opts.channels ?? [])];
+  const messengers: UserMessenger[] = [];
+  const dryRun = cfg.core.VIGIL_DRY_RUN;
+  const actions = createActionsService({ env: cfg.entra, store, log, dryRun, messengers: () => messengers });
+  void actions;
+
+  const outbox = createOutbox({ store, channels, log, dryRun });
+  let draining: Promise<void> | undefined;
+  const drain = async () => {
+    if (draining) return draining;
+    draining = outbox
+      .drain()
+      .then((r) => {
+        if (r.delivered || r.failed) log.debug(r, 'outbox drained');
+      })
+      .catch((err: Error) => log.error({ err: err.message }, 'outbox drain failed'))
+      .finally(() => {
+        draining = undefined;
+      });
+    return draining;
+  };
+
+  const pipeline = createPipeline({
+    store,
+    orgId,
+    enricher,
+    engine,
+    log,
+    seenWindowMs: cfg.core.VIGIL_SEEN_WINDOW,
+    onIngested: (r) => {
+      if (r.alerts.length > 0) void drain();
+    },
+  });
+
+  let client: AtlassianClient | undefined;
+  if (cfg.core.ATLASSIAN_API_KEY && cfg.core.ATLASSIAN_ORG_ID) {
+    client = createAtlassianClient({
+      baseUrl: cfg.core.ATLASSIAN_API_BASE_URL,
+      orgId: cfg.core.ATLASSIAN_ORG_ID,
+      apiKey: cfg.core.ATLASSIAN_API_KEY,
+      pageLimit: cfg.core.ATLASSIAN_PAGE_LIMIT,
+      retry: { maxRetries: cfg.core.ATLASSIAN_MAX_RETRIES },
+      timeoutMs: cfg.core.HTTP_TIMEOUT_MS,
+      onRetry: (i) => log.warn({ attempt: i.attempt, status: i.status, delayMs: i.delayMs }, `Atlassian ${i.reason}; retrying`),
+    });
+  }
+
+  async function sweep(signal?: AbortSignal): Promise<SweepSummary | undefined> {
+    if (!client) return undefined;
+    const s = await sweepOnce({
+      client,
+      pipeline,
+      store,
+      orgId,
+      log,
+      backfillMs: cfg.core.VIGIL_BACKFILL,
+      overlapMs: cfg.core.VIGIL_OVERLAP,
+      maxPages: cfg.core.VIGIL_SWEEP_MAX_PAGES,
+      signal,
+    });
+    const line = `sweep: ${s.events} events read, ${s.alerts} alerts raised, ${s.skipped} malformed skipped, ${s.finishedAt - s.startedAt} ms`;
+    if (s.ok) log.info(s, line);
+    else log.error({ ...s }, `${line}; failed: ${s.error}`);
+    await drain();
+    return s;
+  }
+
+  const http = createHttpApp();
+  registerAtlassianWebhook(http, { secret: cfg.core.VIGIL_WEBHOOK_SECRET, maxBytes: cfg.core.VIGIL_WEBHOOK_MAX_BYTES, pipeline, log });
+  http.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  let server: Server | undefined;
+  let sweeps: Scheduler | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  return {
+    store,
+    pipeline,
+    log,
+    sweep,
+    drain,
+    async start() {
+      let port = cfg.core.PORT;
+      if (opts.http !== false) {
+        server = await listen(http, cfg.core.VIGIL_HOST, cfg.core.PORT, log);
+        const addr = server.address();
+        if (addr && typeof addr === 'object') port = addr.port;
+      }
+      if (client) {
+        sweeps = createScheduler({ schedule: cfg.core.VIGIL_SWEEP_SCHEDULE, name: 'sweep', run: (signal) => sweep(signal).then(() => undefined), log });
+        sweeps.start();
+        void sweeps.runNow();
+      }
+      retryTimer = setInterval(() => void drain(), 30_000);
+      retryTimer.unref();
+      return { port };
+    },
+    async stop() {
+      if (retryTimer) clearInterval(retryTimer);
+      await sweeps?.stop();
+      if (server) await closeServer(server);
+      await draining;
+      await store.close();
+    },
+  };
+}
+
+export { createTerminalChannel };

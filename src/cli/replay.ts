@@ -1,0 +1,117 @@
+import type { Alert, NormalizedEvent } from '../domain/index.js';
+import { initialEngineState, runDetections, type EngineOptions, type EngineState } from '../detections/engine.js';
+import type { Enricher } from '../enrich/index.js';
+import type { Logger } from '../log.js';
+import { normalizeAtlassianEvent } from '../sources/atlassian/normalize.js';
+import { readEvents } from '../sources/file.js';
+import type { Readable } from 'node:stream';
+
+export interface ReplayOptions {
+  input: Readable;
+  file: string;
+  engine: EngineOptions;
+  enricher: Enricher;
+  log: Logger;
+  /**
+   * Events are released to the detections in event-time order through a bounded reorder buffer, so memory grows
+   * with users and alerts, not with the file. Events later than this many positions are processed as late events.
+   */
+  reorderWindow?: number;
+  batchSize?: number;
+  onProgress?: (events: number) => void;
+}
+
+export interface ReplayResult {
+  alerts: Alert[];
+  events: number;
+  skipped: number;
+}
+
+/** A binary min-heap on event time (then arrival order), for the reorder buffer. */
+function createHeap() {
+  const items: Array<{ e: NormalizedEvent; seq: number }> = [];
+  const less = (a: (typeof items)[number], b: (typeof items)[number]) => a.e.time < b.e.time || (a.e.time === b.e.time && a.seq < b.seq);
+  return {
+    get size() {
+      return items.length;
+    },
+    push(e: NormalizedEvent, seq: number) {
+      items.push({ e, seq });
+      let i = items.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!less(items[i]!, items[p]!)) break;
+        [items[i], items[p]] = [items[p]!, items[i]!];
+        i = p;
+      }
+    },
+    pop(): NormalizedEvent | undefined {
+      const top = items[0];
+      const last = items.pop();
+      if (top && last && items.length > 0) {
+        items[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < items.length && less(items[l]!, items[m]!)) m = l;
+          if (r < items.length && less(items[r]!, items[m]!)) m = r;
+          if (m === i) break;
+          [items[i], items[m]] = [items[m]!, items[i]!];
+          i = m;
+        }
+      }
+      return top?.e;
+    },
+  };
+}
+
+/**
+ * `vigil replay`: run the detections over a file with fresh in-memory state. Malformed events are logged and
+ * skipped; unreadable JSON throws an InputError naming the file and line.
+ */
+export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
+  const window = opts.reorderWindow ?? 10_000;
+  const batchSize = opts.batchSize ?? 2_000;
+  const heap = createHeap();
+  const alerts = new Map<string, Alert>();
+  const seen = new Set<string>();
+  let state: EngineState = initialEngineState();
+  let batch: NormalizedEvent[] = [];
+  let events = 0;
+  let skipped = 0;
+  let seq = 0;
+
+  const flush = () => {
+    if (batch.length === 0) return;
+    const r = runDetections(batch, state, opts.engine);
+    state = r.state;
+    for (const a of r.alerts) alerts.set(a.id, a);
+    batch = [];
+  };
+  const release = (e: NormalizedEvent) => {
+    batch.push(opts.enricher.enrich(e));
+    if (batch.length >= batchSize) flush();
+  };
+
+  for await (const item of readEvents(opts.input, opts.file)) {
+    const n = normalizeAtlassianEvent(item.value, 'replay');
+    if (!n.ok) {
+      skipped++;
+      opts.log.warn({ file: opts.file, line: item.line, eventId: n.id, reason: n.reason }, 'skipped a malformed audit event');
+      continue;
+    }
+    // Dedupe on event id within a bounded memory (ids older than the reorder window are forgotten in bulk).
+    if (seen.has(n.event.id)) continue;
+    seen.add(n.event.id);
+    if (seen.size > window * 20) seen.clear();
+    events++;
+    heap.push(n.event, seq++);
+    if (heap.size > window) release(heap.pop()!);
+    if (events % 100_000 === 0) opts.onProgress?.(events);
+  }
+  while (heap.size > 0) release(heap.pop()!);
+  flush();
+  return { alerts: [...alerts.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id)), events, skipped };
+}

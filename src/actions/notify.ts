@@ -64,7 +64,6 @@ export async function notifyUser(ctx: ActionContext): Promise<ActionResult> {
     status: 'done',
     message: `Notified ${email}: ${reached.join(' and ')}.${problems.length ? ` ${problems.join(' ')}` : ''}`,
     warnings,
-    alertStatus: ctx.alert.status === 'open' ? 'in-progress' : undefined,
     detail,
   };
 }

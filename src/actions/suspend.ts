@@ -44,7 +44,6 @@ export async function suspendUser(ctx: ActionContext): Promise<ActionResult> {
         message:
           `${who} is an administrator (holds ${memberships.directoryRoleIds.length} Entra directory role(s)). Suspending needs a ` +
           `second responder's approval: another responder must click Suspend to approve (four-eyes, ENTRA_FOUR_EYES).`,
-        alertStatus: ctx.alert.status === 'open' ? 'in-progress' : undefined,
         detail,
       };
     detail.requestedBy = responderKey(prev.by);

@@ -177,7 +177,8 @@ describe('notify', () => {
     expect(out.message).toBe(
       'Notified adelev@contoso.com: email to Adele Vance (AdeleV@contoso.com) from security@contoso.com and slack direct message.',
     );
-    expect((await store.getAlert('alert-1'))?.status).toBe('in-progress');
+    // Notify leaves the status open: the other buttons stay live (the card shows the outcome).
+    expect(await store.getAlert('alert-1')).toMatchObject({ status: 'open', revision: 2 });
   });
 
   it('fails readably when both the email and the DM fail', async () => {

@@ -94,7 +94,8 @@ describe('four-eyes for administrators', () => {
     const first = await service.execute(req('suspend', ALICE));
     expect(first.status).toBe('pending-approval');
     expect(first.message).toContain("needs a second responder's approval");
-    expect((await store.getAlert('alert-1'))?.status).toBe('in-progress');
+    // Status stays open so a second responder still has a live Suspend button; the revision bump redraws the card.
+    expect(await store.getAlert('alert-1')).toMatchObject({ status: 'open', revision: 2 });
 
     // The same responder clicking again does not count as a second pair of eyes (and calls nothing).
     expect(await service.execute(req('suspend', ALICE))).toEqual(first);

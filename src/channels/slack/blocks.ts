@@ -24,8 +24,8 @@ const DONE_LABEL: Record<ActionKind, string> = {
   unsuspend: 'Unsuspended',
   dismiss: 'Dismissed',
 };
-/** Outcomes after which the same button would do nothing new. `failed` keeps the button so it can be retried. */
-const SETTLED = new Set<ActionOutcome['status']>(['done', 'dry-run', 'refused', 'pending-approval']);
+/** Outcomes after which the same button would do nothing new. Failed and refused keep the button (retry); pending-approval keeps it for the second responder (four-eyes). */
+const SETTLED = new Set<ActionOutcome['status']>(['done', 'dry-run']);
 
 export const DRY_RUN_NOTE = 'dry run: nothing was changed';
 
@@ -106,12 +106,13 @@ function button(kind: ActionKind, alertId: string, dryRun: boolean): Button {
   }
   return b;
 }
-function dismissSelect(): StaticSelect {
+/** Option values carry `<reason>|<alert id>` (a select has no separate value; option values are ≤150 chars). */
+function dismissSelect(alertId: string): StaticSelect {
   return {
     type: 'static_select',
     action_id: ACTION.dismiss,
     placeholder: { type: 'plain_text', text: 'Dismiss…' },
-    options: DISMISS_REASONS.map((r) => ({ text: { type: 'plain_text', text: r.label }, value: r.value })),
+    options: DISMISS_REASONS.map((r) => ({ text: { type: 'plain_text', text: r.label }, value: truncate(`${r.value}|${alertId}`, 150) })),
     confirm: {
       title: { type: 'plain_text', text: 'Dismiss this alert?' },
       text: { type: 'plain_text', text: 'No action is taken on the user; the alert is closed with the reason you picked.' },
@@ -167,7 +168,7 @@ export function renderAlertCard(view: AlertView): SlackMessage {
   const live = liveActions(view);
   if (live.length > 0) {
     const elements: ActionsBlock['elements'] = live.filter((k) => k !== 'dismiss').map((k) => button(k, alert.id, view.dryRun));
-    if (live.includes('dismiss')) elements.push(dismissSelect());
+    if (live.includes('dismiss')) elements.push(dismissSelect(alert.id));
     blocks.push({ type: 'actions', block_id: blockId('a'), elements });
   }
 

@@ -1,0 +1,72 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { parseCommand, runCommand, type StatusInfo } from '../../commands/index.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
+import { renderCommandResult } from './render-commands.js';
+import { SlashCommandBody, mentionedUser } from './payloads.js';
+import type { ResponderCheck } from './responders.js';
+import { slackErrorCode, type SlackSender } from './sender.js';
+
+export interface CommandDeps {
+  store: Store;
+  status: () => Promise<StatusInfo>;
+  responders: ResponderCheck;
+  client: WebClient;
+  sender: SlackSender;
+  log: Logger;
+  now?: () => number;
+}
+
+export const SLASH_COMMAND = '/vigil';
+
+/**
+ * `/vigil activity <email|@user> [7d] | alerts [open|all] | status | help`. Ack at once, then answer
+ * ephemerally through response_url. Only responders see alert and activity data; anyone gets help.
+ */
+export function registerSlashCommand(app: App, deps: CommandDeps): void {
+  app.command(SLASH_COMMAND, async ({ ack, body, respond }) => {
+    await ack();
+    const reply = async (msg: { text: string; blocks?: unknown[] }) => {
+      try {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks as never });
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'Slack command response failed');
+      }
+    };
+    const parsed = SlashCommandBody.safeParse(body);
+    if (!parsed.success) return reply({ text: 'Vigil could not read this command.' });
+    let cmd = parseCommand(parsed.data.text);
+    if (cmd.kind !== 'help' && !(await deps.responders.isResponder(parsed.data.user_id))) {
+      deps.log.warn({ user: parsed.data.user_id, command: cmd.kind }, '/vigil by a user who is not a responder: refused');
+      return reply({ text: '🚫 Only Vigil responders can use this command (SLACK_RESPONDERS). `/vigil help` works for everyone.' });
+    }
+    if (cmd.kind === 'activity') {
+      const userId = mentionedUser(cmd.who);
+      if (userId) {
+        const email = await emailOf(userId);
+        if (!email) return reply({ text: `Could not find an email address for <@${userId}> (the app needs the users:read.email scope). Try \`/vigil activity name@company.com\`.` });
+        cmd = { ...cmd, who: email };
+      } else if (cmd.who.startsWith('@')) {
+        return reply({ text: `Pick the user from Slack's @ list so the command gets their id, or give an email: \`/vigil activity name@company.com\`.` });
+      }
+    }
+    try {
+      const result = await runCommand(cmd, { store: deps.store, status: deps.status, now: deps.now });
+      await reply(renderCommandResult(result, SLASH_COMMAND));
+    } catch (err) {
+      deps.log.error({ err: (err as Error).message, command: cmd.kind }, '/vigil failed');
+      await reply({ text: `Vigil could not answer \`${cmd.kind}\` right now: ${(err as Error).message.slice(0, 200)}` });
+    }
+  });
+
+  async function emailOf(userId: string): Promise<string | undefined> {
+    try {
+      const res = await deps.sender.call('users.info', () => deps.client.users.info({ user: userId }));
+      return res.user?.profile?.email ?? undefined;
+    } catch (err) {
+      deps.log.warn({ user: userId, code: slackErrorCode(err), err: (err as Error).message }, 'users.info failed');
+      return undefined;
+    }
+  }
+}

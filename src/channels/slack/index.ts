@@ -1,0 +1,138 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { ActionsService, UserMessenger } from '../../actions/types.js';
+import type { StatusInfo } from '../../commands/index.js';
+import type { SlackEnv } from '../../config/slack.js';
+import type { Alert } from '../../domain/index.js';
+import { UpstreamError } from '../../domain/errors.js';
+import { registerSecrets, type Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
+import type { AlertChannel } from '../types.js';
+import { createActionRunner } from './action-runner.js';
+import { boltLogger } from './bolt-logger.js';
+import { createSlackChannel } from './channel.js';
+import { registerSlashCommand } from './command.js';
+import { registerCardInteractions } from './interactions.js';
+import { createSlackMessenger, registerAnswerHandlers } from './messenger.js';
+import { createResponderCheck } from './responders.js';
+import { parseRoutes } from './routing.js';
+import { createSlackSender } from './sender.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack signs with a timestamp; Bolt refuses ones older than 5 minutes, we also refuse ones from the future. */
+const MAX_SKEW_S = 300;
+
+export interface SlackIntegrationDeps {
+  env: SlackEnv;
+  /** The Vigil HTTP app (createHttpApp); `/slack/events` is mounted on it in HTTP mode. Unused in Socket Mode. */
+  app: Express;
+  store: Store;
+  actions: ActionsService;
+  log: Logger;
+  dryRun: boolean;
+  status: () => Promise<StatusInfo>;
+  activityUrl?: (alert: Alert) => string | undefined;
+  /** Test seams. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  minIntervalMs?: number;
+  /** Hold the HTTP answer until the listener finished (tests: "response received" means "side effects done"). */
+  processBeforeResponse?: boolean;
+  /** WebClient retry policy for network errors and 5xx (429 is handled by the sender). */
+  retryConfig?: WebClientOptions['retryConfig'];
+}
+
+export interface SlackIntegration {
+  channel: AlertChannel;
+  messenger: UserMessenger;
+  /** Socket Mode: connect. HTTP mode: nothing (the Vigil server serves /slack/events). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  mode: 'socket' | 'http';
+  bolt: App;
+}
+
+/** Refuse a signed request whose timestamp is missing, not a number, or too far in the future. */
+function refuseFutureTimestamps(now: () => number) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const ts = Number(req.header('x-slack-request-timestamp'));
+    if (!Number.isFinite(ts) || ts - Math.floor(now() / 1000) > MAX_SKEW_S) {
+      res.status(401).send();
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * Everything Slack: the alert channel (cards, digest, routing, rate limits), the click handlers, the suspend
+ * modal, the "Was this you?" messenger and the /vigil command. Verifies the bot token with auth.test first.
+ */
+export async function createSlackIntegration(deps: SlackIntegrationDeps): Promise<SlackIntegration> {
+  const { env, log } = deps;
+  if (!env.SLACK_BOT_TOKEN || !env.SLACK_ALERT_CHANNEL) throw new Error('Slack is not configured (SLACK_BOT_TOKEN, SLACK_ALERT_CHANNEL)');
+  registerSecrets([env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN]);
+  const logger = boltLogger(log);
+  const slackApiUrl = env.SLACK_API_URL ? env.SLACK_API_URL.replace(/\/*$/, '/') : undefined;
+  const clientOptions: WebClientOptions = {
+    slackApiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: deps.retryConfig ?? { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 },
+    timeout: 30_000,
+    logger,
+  };
+
+  let auth;
+  try {
+    auth = await new WebClient(env.SLACK_BOT_TOKEN, clientOptions).auth.test();
+  } catch (err) {
+    throw new UpstreamError('slack_auth', `Slack rejected SLACK_BOT_TOKEN (auth.test: ${(err as Error).message}). Reinstall the app and copy the Bot User OAuth Token.`);
+  }
+  const base = { token: env.SLACK_BOT_TOKEN, botId: auth.bot_id, botUserId: auth.user_id, clientOptions, logger };
+
+  let bolt: App;
+  const mode = env.SLACK_APP_TOKEN ? 'socket' : 'http';
+  if (env.SLACK_APP_TOKEN) {
+    bolt = new App({ ...base, appToken: env.SLACK_APP_TOKEN, socketMode: true });
+  } else {
+    if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
+    deps.app.post(SLACK_EVENTS_PATH, refuseFutureTimestamps(deps.now ?? Date.now));
+    const receiver = new ExpressReceiver({
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      app: deps.app,
+      endpoints: SLACK_EVENTS_PATH,
+      processBeforeResponse: deps.processBeforeResponse ?? false,
+      logger,
+    });
+    bolt = new App({ ...base, receiver });
+  }
+  bolt.error(async (err) => {
+    log.error({ err: err.message }, 'Slack listener failed');
+  });
+
+  const client = bolt.client;
+  const sender = createSlackSender({ client, log, now: deps.now, sleep: deps.sleep, minIntervalMs: deps.minIntervalMs });
+  const responders = createResponderCheck({ responders: env.SLACK_RESPONDERS, client, sender, store: deps.store, log, cacheMs: env.SLACK_RESPONDER_CACHE_SECONDS * 1000, now: deps.now });
+  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, activityUrl: deps.activityUrl, now: deps.now });
+  const channel = createSlackChannel({ sender, routes: parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES), log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
+  const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now };
+
+  registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun });
+  registerAnswerHandlers(bolt, messengerDeps);
+  registerSlashCommand(bolt, { store: deps.store, status: deps.status, responders, client, sender, log, now: deps.now });
+
+  log.info({ mode, team: auth.team_id, bot: auth.user_id }, `Slack connected (${mode === 'socket' ? 'Socket Mode' : `HTTP on ${SLACK_EVENTS_PATH}`})`);
+  return {
+    channel,
+    messenger: createSlackMessenger(messengerDeps),
+    mode,
+    bolt,
+    async start() {
+      if (mode === 'socket') await bolt.start();
+    },
+    async stop() {
+      if (mode === 'socket') await bolt.stop();
+    },
+  };
+}

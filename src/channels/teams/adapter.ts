@@ -1,5 +1,13 @@
 import express, { type Express } from 'express';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler } from 'botbuilder';
+import { createRequire } from 'node:module';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type ActivityHandler } from 'botbuilder';
+
+// The AuthenticationError class botbuilder itself checks with instanceof (resolved from botbuilder's own
+// dependency tree, so it is the same copy even if npm nests it).
+const requireFromBotbuilder = createRequire(createRequire(import.meta.url).resolve('botbuilder'));
+const { AuthenticationError } = requireFromBotbuilder('botframework-connector') as {
+  AuthenticationError: new (message: string, statusCode: number) => Error;
+};
 import type { TeamsEnv } from '../../config/teams.js';
 import type { Logger } from '../../log.js';
 
@@ -46,6 +54,7 @@ export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial
     ToBotFromEmulatorOpenIdMetadataUrl: e.emulatorOpenIdMetadataUrl,
     ValidateAuthority: true,
   });
+  hardenAuthErrors(auth);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (ctx, err) => {
     // Never echo internals to the user; the log line is scrubbed of secrets by the logger.
@@ -53,6 +62,23 @@ export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial
     if (ctx.activity?.type === 'message') await ctx.sendActivity('Vigil hit an error handling that message; it has been logged.').catch(() => undefined);
   };
   return adapter;
+}
+
+/**
+ * botframework-connector lets jsonwebtoken's own errors escape (a token with a bad signature or not yet valid
+ * becomes HTTP 500 instead of 401). Every failure to authenticate is an authentication error: map them.
+ */
+function hardenAuthErrors(auth: ConfigurationBotFrameworkAuthentication): void {
+  const asAuthError = (err: unknown): unknown =>
+    err instanceof AuthenticationError || !['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError'].includes((err as Error)?.name)
+      ? err
+      : new AuthenticationError(`Unauthorized: ${(err as Error).message}`, StatusCodes.UNAUTHORIZED);
+  const request = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = (activity, header) => request(activity, header).catch((err: unknown) => Promise.reject(asAuthError(err)));
+  const streaming = auth.authenticateStreamingRequest.bind(auth);
+  auth.authenticateStreamingRequest = (header, channelId) => streaming(header, channelId).catch((err: unknown) => Promise.reject(asAuthError(err)));
+  const channel = auth.authenticateChannelRequest.bind(auth);
+  auth.authenticateChannelRequest = (header) => channel(header).catch((err: unknown) => Promise.reject(asAuthError(err)));
 }
 
 /**

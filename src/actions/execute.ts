@@ -31,6 +31,9 @@ export interface ActionsDeps {
 
 export const isEntraConfigured = (env: EntraEnv) => Boolean(env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID && env.ENTRA_CLIENT_SECRET);
 
+/** How long a pending four-eyes request waits for a second responder. */
+export const APPROVAL_TTL_MS = 24 * 3600_000;
+
 /** An outcome that is final: a repeat returns it. Failed and refused outcomes may be retried. */
 const isFinal = (o: ActionOutcome) => o.status === 'done' || o.status === 'dry-run';
 
@@ -104,7 +107,10 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
         by: req.by,
         at: now(),
       });
-    const previous = await deps.store.getActionOutcome(req.alertId, req.kind);
+    const stored = await deps.store.getActionOutcome(req.alertId, req.kind);
+    // A four-eyes request nobody approved within a day lapses: the next click is a new request, not an approval.
+    const lapsed = stored?.status === 'pending-approval' && now() - stored.at > APPROVAL_TTL_MS;
+    const previous = lapsed ? undefined : stored;
     const samePending = previous?.status === 'pending-approval' && responderKey(previous.by) === responderKey(req.by);
     if (previous && (isFinal(previous) || samePending)) {
       await deps.store.appendAudit({
@@ -124,7 +130,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
       what: req.kind,
       by: byLabel(req.by),
       outcome: 'requested',
-      detail: { requestedAt: req.requestedAt, reason: req.reason, dryRun: deps.dryRun, ...(previous ? { previous: previous.status } : {}) },
+      detail: { requestedAt: req.requestedAt, reason: req.reason, dryRun: deps.dryRun, ...(stored ? { previous: stored.status } : {}), ...(lapsed ? { approvalLapsed: true } : {}) },
     });
 
     const calls: GraphCallRecord[] = [];

@@ -116,6 +116,24 @@ describe('four-eyes for administrators', () => {
     expect(audit.at(-1)?.detail).toMatchObject({ requestedBy: 'slack:U0ALICE', approvedBy: 'slack:U0BOB' });
   });
 
+  it('lets an unapproved request lapse after a day: the next click is a new request, not an approval', async () => {
+    let t = Date.UTC(2026, 10, 21, 9, 0);
+    const store = await storeWith();
+    const service = createActionsService({ env: entraEnv({ ENTRA_FOUR_EYES: 'true' }), store, log: captureLogger().log, dryRun: false, retry: FAST_RETRY, now: () => t });
+    nockToken();
+    nockUserFilter('mail', 'adelev@contoso.com', [ADELE]);
+    adminRoles();
+    expect((await service.execute(req('suspend', ALICE))).status).toBe('pending-approval');
+    t += 24 * 3600_000 + 1;
+    nockToken(); // the cached token expired meanwhile
+    nockUserFilter('mail', 'adelev@contoso.com', [ADELE]);
+    adminRoles();
+    const late = await service.execute(req('suspend', BOB));
+    expect(late.status).toBe('pending-approval');
+    expect(late.by).toEqual(BOB);
+    expect((await store.listAudit('alert-1')).at(-2)?.detail).toMatchObject({ previous: 'pending-approval', approvalLapsed: true });
+  });
+
   it('does not ask for approval for a non-admin', async () => {
     const { service } = await setup({ ENTRA_FOUR_EYES: 'true' });
     nockToken();

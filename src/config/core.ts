@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
-import { bool, duration, int, list, need, optStr, optUrl } from './helpers.js';
+import { bool, duration, int, list, need, optStr, optUrl, ALWAYS } from './helpers.js';
 
 /** Service, store, scheduler and Atlassian source settings. */
 export const coreSchema = z
@@ -47,6 +47,6 @@ export const coreSchema = z
       need(ctx, 'ATLASSIAN_ORG_ID', 'required when ATLASSIAN_API_KEY is set (admin.atlassian.com → Settings → API keys shows it)');
     if (env.ATLASSIAN_ORG_ID && !env.ATLASSIAN_API_KEY)
       need(ctx, 'ATLASSIAN_API_KEY', 'required when ATLASSIAN_ORG_ID is set (create one in admin.atlassian.com → Settings → API keys)');
-  });
+  }, ALWAYS);
 export type CoreEnv = z.infer<typeof coreSchema>;
 export { list };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, list, need, optStr, optUrl } from './helpers.js';
+import { bool, list, need, optStr, optUrl, ALWAYS } from './helpers.js';
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** ENTRA_PROTECTED_USERS entries: a user object id, a UPN, or `group:<object id>` (members, transitively). */
@@ -32,5 +32,5 @@ export const entraSchema = z
     if (!env.ENTRA_TENANT_ID) need(ctx, 'ENTRA_TENANT_ID', 'required: the directory (tenant) id of the app registration');
     if (!env.ENTRA_CLIENT_ID) need(ctx, 'ENTRA_CLIENT_ID', 'required: the application (client) id');
     if (!env.ENTRA_CLIENT_SECRET) need(ctx, 'ENTRA_CLIENT_SECRET', 'required: a client secret of the app registration');
-  });
+  }, ALWAYS);
 export type EntraEnv = z.infer<typeof entraSchema>;

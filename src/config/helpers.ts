@@ -75,3 +75,9 @@ export const duration = (dflt: string) =>
 export function need(ctx: z.RefinementCtx, name: string, message: string) {
   ctx.addIssue({ code: 'custom', path: [name], message });
 }
+
+/**
+ * Run a section's cross-field checks even when one of its fields is invalid, so that one start-up message names
+ * every problem at once (zod skips refinements after a failed field otherwise).
+ */
+export const ALWAYS = { when: () => true } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list, need, optStr, optUrl } from './helpers.js';
+import { list, need, optStr, optUrl, ALWAYS } from './helpers.js';
 
 /** SIEM webhook and Jira forwarding, /metrics protection. */
 export const opsSchema = z
@@ -36,5 +36,5 @@ export const opsSchema = z
       if (!env.JIRA_API_TOKEN) need(ctx, 'JIRA_API_TOKEN', 'required for Jira forwarding: an API token of JIRA_EMAIL');
       if (!env.JIRA_PROJECT_KEY) need(ctx, 'JIRA_PROJECT_KEY', 'required for Jira forwarding, e.g. SEC');
     }
-  });
+  }, ALWAYS);
 export type OpsEnv = z.infer<typeof opsSchema>;

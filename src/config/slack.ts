@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int, list, need, optStr, optUrl } from './helpers.js';
+import { int, list, need, optStr, optUrl, ALWAYS } from './helpers.js';
 
 /** `<severity | detection id>=<channel id>`; kept in sync with src/channels/slack/routing.ts. */
 const ROUTE = /^([a-z0-9][a-z0-9:_.-]*)=([A-Za-z0-9#_-]+)$/;
@@ -36,5 +36,5 @@ export const slackSchema = z
     for (const r of env.SLACK_CHANNEL_ROUTES)
       if (!ROUTE.test(r))
         need(ctx, 'SLACK_CHANNEL_ROUTES', `"${r.slice(0, 60)}" must be <severity or detection id>=<channel id>, e.g. high=C0123ABCD`);
-  });
+  }, ALWAYS);
 export type SlackEnv = z.infer<typeof slackSchema>;

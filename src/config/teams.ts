@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list, need, optStr } from './helpers.js';
+import { list, need, optStr, ALWAYS } from './helpers.js';
 
 const RESPONDER = /^(group:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,5 +24,5 @@ export const teamsSchema = z
     for (const r of env.TEAMS_RESPONDERS)
       if (!RESPONDER.test(r))
         need(ctx, 'TEAMS_RESPONDERS', `"${r.slice(0, 60)}" must be an Entra user object id (a GUID) or group:<group object id>`);
-  });
+  }, ALWAYS);
 export type TeamsEnv = z.infer<typeof teamsSchema>;

@@ -4,7 +4,7 @@ import { createActionsService } from '../../src/actions/execute.js';
 import type { UserMessenger } from '../../src/actions/types.js';
 import { entraSchema } from '../../src/config/entra.js';
 import { VigilError } from '../../src/domain/errors.js';
-import { ADELE, ALICE, BOB, FAST_RETRY, GRAPH, captureLogger, entraEnv, nockToken, nockUserFilter, req, storeWith } from './helpers.js';
+import { ADELE, ALICE, BOB, CLIENT_SECRET, FAST_RETRY, TENANT, GRAPH, captureLogger, entraEnv, nockToken, nockUserFilter, req, storeWith } from './helpers.js';
 
 const NOW = Date.UTC(2026, 10, 21, 9, 1);
 
@@ -154,6 +154,21 @@ describe('without Entra ID configuration', () => {
     expect(out.status).toBe('done');
     expect(out.message).toContain('teams direct message');
     expect(out.message).toContain('No email sent: Entra ID is not configured');
+  });
+});
+
+describe('token failures', () => {
+  it('a rejected client secret becomes a readable failed outcome without the secret', async () => {
+    const { service } = await setup();
+    nock('https://login.microsoftonline.com')
+      .post(`/${TENANT}/oauth2/v2.0/token`)
+      .reply(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] });
+    const out = await service.execute(req('suspend'));
+    expect(out.status).toBe('failed');
+    expect(out.message).toBe(
+      'Could not look up adelev@contoso.com in Entra ID: Entra ID refused the client-credentials token request: invalid_client AADSTS7000215: Invalid client secret provided.',
+    );
+    expect(JSON.stringify(out)).not.toContain(CLIENT_SECRET);
   });
 });
 

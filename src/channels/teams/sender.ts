@@ -113,6 +113,12 @@ export function createTeamsSender(opts: SenderOptions) {
       const conversationId = ref.conversation?.id ?? '';
       return withRetry('post', conversationId, () =>
         proactive(ref, async (ctx) => {
+          // A proactive turn's activity has a generated id that sendActivity would reply to; a new post
+          // (POST v3/conversations/{id}/activities) must not carry replyToId.
+          ctx.onSendActivities(async (_ctx, activities, next) => {
+            for (const a of activities) delete a.replyToId;
+            return next();
+          });
           const res = await ctx.sendActivity(activity);
           return res?.id;
         }),

@@ -1,0 +1,92 @@
+import { createTokenProvider, graphScope } from '../../actions/graph/token.js';
+import type { Config } from '../../config/index.js';
+import { reason, type DoctorRow } from './types.js';
+
+/** Each application permission Vigil uses, and the broader ones that also grant it. */
+const GRAPH_PERMISSIONS: Array<{ role: string; alsoBy: string[]; why: string; needed: (c: Config) => boolean }> = [
+  { role: 'User.Read.All', alsoBy: ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], why: 'find the user and their roles', needed: () => true },
+  { role: 'User.RevokeSessions.All', alsoBy: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], why: 'Require re-sign-in', needed: () => true },
+  { role: 'User.EnableDisableAccount.All', alsoBy: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], why: 'Suspend / Unsuspend', needed: () => true },
+  { role: 'Mail.Send', alsoBy: [], why: 'Notify user by mail', needed: (c) => Boolean(c.entra.ENTRA_NOTIFY_SENDER) },
+];
+
+/** The `roles` claim of an app-only access token (its granted application permissions). Never logs the token. */
+export function tokenRoles(token: string): string[] {
+  const payload = token.split('.')[1];
+  if (!payload) return [];
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown };
+    return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function fixForTokenError(message: string, idVar: string, secretVar: string, tenantVar: string): string {
+  if (/AADSTS7000215|AADSTS7000222|invalid_client/.test(message)) return `The client secret is wrong or expired: create a new one under the app registration's Certificates & secrets and set ${secretVar}`;
+  if (/AADSTS700016|unauthorized_client/.test(message)) return `No app with this id in the tenant: check ${idVar} and ${tenantVar}`;
+  if (/AADSTS90002|AADSTS90023|tenant/i.test(message)) return `Tenant not found: check ${tenantVar}`;
+  return `Check ${idVar}, ${secretVar} and ${tenantVar}, and the network path to the token endpoint (HTTPS_PROXY)`;
+}
+
+/** Graph: a client-credentials token is issued, and its `roles` hold every permission Vigil uses. */
+export async function checkGraph(config: Config): Promise<DoctorRow[]> {
+  const e = config.entra;
+  if (!e.ENTRA_CLIENT_ID || !e.ENTRA_TENANT_ID || !e.ENTRA_CLIENT_SECRET)
+    return [{ group: 'graph', check: 'Microsoft Graph', status: 'skip', detail: 'not configured: response actions are disabled' }];
+  let token: string;
+  try {
+    token = await createTokenProvider({
+      authorityHost: e.ENTRA_AUTHORITY_HOST,
+      tenantId: e.ENTRA_TENANT_ID,
+      clientId: e.ENTRA_CLIENT_ID,
+      clientSecret: e.ENTRA_CLIENT_SECRET,
+      scope: graphScope(e.GRAPH_BASE_URL),
+      retry: { maxRetries: 2 },
+    }).get();
+  } catch (err) {
+    const msg = reason(err);
+    return [{ group: 'graph', check: 'Microsoft Graph token', status: 'fail', detail: msg, fix: fixForTokenError(msg, 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET', 'ENTRA_TENANT_ID') }];
+  }
+  const roles = new Set(tokenRoles(token));
+  const rows: DoctorRow[] = [{ group: 'graph', check: 'Microsoft Graph token', status: 'pass', detail: `issued with ${roles.size} application permission${roles.size === 1 ? '' : 's'}` }];
+  for (const p of GRAPH_PERMISSIONS) {
+    const check = `Graph permission ${p.role}`;
+    if (!p.needed(config)) {
+      rows.push({ group: 'graph', check, status: 'skip', detail: `not needed (${p.why}: ENTRA_NOTIFY_SENDER unset)` });
+      continue;
+    }
+    const via = [p.role, ...p.alsoBy].find((r) => roles.has(r));
+    if (via) rows.push({ group: 'graph', check, status: 'pass', detail: via === p.role ? `granted (${p.why})` : `granted through ${via} (${p.why})` });
+    else
+      rows.push({
+        group: 'graph',
+        check,
+        status: 'fail',
+        detail: `missing: ${p.why} will fail`,
+        fix: `Add the application permission ${p.role} (Microsoft Graph) to the app registration and grant admin consent`,
+      });
+  }
+  return rows;
+}
+
+/** Teams: the bot's app id and secret get a Bot Framework token from its tenant's authority. */
+export async function checkTeams(config: Config): Promise<DoctorRow[]> {
+  const t = config.teams;
+  if (!t.MICROSOFT_APP_ID || !t.MICROSOFT_APP_PASSWORD || !t.MICROSOFT_APP_TENANT_ID)
+    return [{ group: 'teams', check: 'Teams bot credentials', status: 'skip', detail: 'not configured' }];
+  try {
+    await createTokenProvider({
+      authorityHost: config.entra.ENTRA_AUTHORITY_HOST,
+      tenantId: t.MICROSOFT_APP_TENANT_ID,
+      clientId: t.MICROSOFT_APP_ID,
+      clientSecret: t.MICROSOFT_APP_PASSWORD,
+      scope: 'https://api.botframework.com/.default',
+      retry: { maxRetries: 2 },
+    }).get();
+    return [{ group: 'teams', check: 'Teams bot credentials', status: 'pass', detail: 'Bot Framework token issued' }];
+  } catch (err) {
+    const msg = reason(err);
+    return [{ group: 'teams', check: 'Teams bot credentials', status: 'fail', detail: msg, fix: fixForTokenError(msg, 'MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID') }];
+  }
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/store.js';
+import { checkAtlassian } from './checks/atlassian.js';
+import { checkJira } from './checks/jira.js';
+import { checkGraph, checkTeams } from './checks/microsoft.js';
+import { checkSlack } from './checks/slack.js';
+import { reason, type DoctorRow } from './checks/types.js';
+import { recordCredential } from './credentials.js';
+
+export type { DoctorRow } from './checks/types.js';
+
+export interface DoctorDeps {
+  /** The open store, or a function opening it (the doctor reports a store that will not open as a failure). */
+  store: Store | (() => Promise<Store>);
+  now?: () => number;
+}
+
+const Probe = z.object({ at: z.number() });
+
+async function checkStore(config: Config, deps: DoctorDeps, now: number): Promise<{ rows: DoctorRow[]; store?: Store }> {
+  const check = 'Store';
+  let store: Store;
+  try {
+    store = typeof deps.store === 'function' ? await deps.store() : deps.store;
+  } catch (err) {
+    return { rows: [{ group: 'store', check, status: 'fail', detail: `cannot open: ${reason(err).replace(/\/\/[^/\s@]+@/g, '//***@')}`, fix: 'Check VIGIL_STORE_URL (sqlite://path, redis://host:6379, postgresql://...) and that the server or directory is reachable and writable' }] };
+  }
+  try {
+    await store.setMeta('doctor-probe', { at: now }, 60_000);
+    const back = await store.getMeta('doctor-probe', Probe);
+    if (back?.at !== now) throw new Error('a value written was not read back');
+    return { rows: [{ group: 'store', check, status: 'pass', detail: `${store.kind} store: write and read back OK` }], store };
+  } catch (err) {
+    return { rows: [{ group: 'store', check, status: 'fail', detail: reason(err).replace(/\/\/[^/\s@]+@/g, '//***@'), fix: `Check VIGIL_STORE_URL (${config.core.VIGIL_STORE_URL.split(':')[0]}) is reachable and writable` }], store };
+  }
+}
+
+/**
+ * `vigil doctor`: check every configured integration for real, in parallel, and return one row per check.
+ * Credential results are remembered in the store, so /readyz reports them too.
+ */
+export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorRow[]> {
+  const now = (deps.now ?? Date.now)();
+  const [store, ...rest] = await Promise.all([
+    checkStore(config, deps, now),
+    checkAtlassian(config, now),
+    checkGraph(config),
+    checkSlack(config),
+    checkTeams(config),
+    checkJira(config),
+  ]);
+  const rows = [...store.rows, ...rest.flat()];
+  if (store.store && store.rows[0]?.status === 'pass') {
+    for (const group of ['atlassian', 'graph', 'slack', 'teams', 'jira']) {
+      const mine = rows.filter((r) => r.group === group && r.status !== 'skip');
+      if (mine.length === 0) continue;
+      const failed = mine.filter((r) => r.status === 'fail');
+      await recordCredential(store.store, group, { ok: failed.length === 0, detail: failed.map((r) => `${r.check}: ${r.detail}`).join('; ') || undefined }, now);
+    }
+  }
+  return rows;
+}
+
+const MARK: Record<DoctorRow['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+
+/** A plain-text table: status, check, detail; the fix under every row that is not a pass. */
+export function formatDoctorTable(rows: DoctorRow[]): string {
+  const w = Math.max(5, ...rows.map((r) => r.check.length));
+  const out = [`STATUS  ${'CHECK'.padEnd(w)}  DETAIL`];
+  for (const r of rows) {
+    out.push(`${MARK[r.status].padEnd(6)}  ${r.check.padEnd(w)}  ${r.detail}`);
+    if (r.fix && (r.status === 'fail' || r.status === 'warn')) out.push(`${' '.repeat(8)}${' '.repeat(w)}  fix: ${r.fix}`);
+  }
+  const fails = rows.filter((r) => r.status === 'fail').length;
+  const warns = rows.filter((r) => r.status === 'warn').length;
+  out.push('', fails === 0 ? `All checks passed${warns ? ` (${warns} warning${warns === 1 ? '' : 's'})` : ''}.` : `${fails} check${fails === 1 ? '' : 's'} failed.`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { liveActions, renderAlertCard } from '../../../src/channels/slack/blocks.js';
+import { ACTION } from '../../../src/channels/slack/ids.js';
+import { renderDigest, renderSuspendModal } from '../../../src/channels/slack/messages.js';
+import { LIMITS, esc, truncate } from '../../../src/channels/slack/text.js';
+import { outcome, sampleAlert, sampleView } from './fixtures.js';
+
+const golden = (name: string, value: unknown) => {
+  const file = new URL(`./golden/${name}.json`, import.meta.url);
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
+  expect(text).toBe(readFileSync(file, 'utf8'));
+};
+
+type J = Record<string, any>;
+const actionIds = (msg: { blocks: J[] }) => msg.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: J) => e.action_id));
+const allText = (msg: { blocks: J[] }) => JSON.stringify(msg.blocks);
+
+/** Every limit of the Block Kit subset we emit. */
+function assertWithinLimits(msg: { text: string; blocks: J[] }) {
+  expect(msg.text.length).toBeGreaterThan(0);
+  expect(msg.text.length).toBeLessThanOrEqual(LIMITS.fallback);
+  expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+  const ids = msg.blocks.map((b) => b.block_id).filter(Boolean);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const b of msg.blocks) {
+    if (b.block_id) expect(b.block_id.length).toBeLessThanOrEqual(LIMITS.blockId);
+    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.header);
+    if (b.type === 'section') {
+      if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+      if (b.fields) {
+        expect(b.fields.length).toBeLessThanOrEqual(LIMITS.fields);
+        for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(LIMITS.fieldText);
+      }
+    }
+    if (b.type === 'context') expect(b.elements.length).toBeLessThanOrEqual(LIMITS.contextElements);
+    if (b.type === 'actions')
+      for (const e of b.elements) {
+        if (e.type === 'button') {
+          expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
+          expect(e.value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
+        }
+        if (e.confirm) {
+          expect(e.confirm.title.text.length).toBeLessThanOrEqual(LIMITS.confirmTitle);
+          expect(e.confirm.text.text.length).toBeLessThanOrEqual(LIMITS.confirmText);
+        }
+      }
+  }
+}
+
+const cases = {
+  open: sampleView(),
+  'dry-run': sampleView({ dryRun: true, outcomes: [outcome('revoke-sessions', 'dry-run', { message: 'Dry run: would revoke every sign-in session.' })] }),
+  'suspended': sampleView({ outcomes: [outcome('notify', 'done'), outcome('suspend', 'done', { message: 'Disabled alice@example.com in Entra ID.' })] }, { status: 'actioned', revision: 3 }),
+  'failed': sampleView({ outcomes: [outcome('suspend', 'failed', { message: 'Graph answered 403: the app lacks User.EnableDisableAccount.All' })] }, { revision: 2 }),
+  dismissed: sampleView({ outcomes: [outcome('dismiss', 'done', { message: 'Dismissed by alice: False positive' })] }, { status: 'dismissed', revision: 2 }),
+};
+
+describe('Slack alert card', () => {
+  for (const [name, view] of Object.entries(cases)) {
+    it(`${name}: matches the golden card and stays within Block Kit limits`, () => {
+      const msg = renderAlertCard(view);
+      golden(`alert-${name}`, msg);
+      assertWithinLimits(msg as never);
+    });
+  }
+
+  it('open: header has severity and title; fields carry who, detection, when, events and evidence; all four controls', () => {
+    const msg = renderAlertCard(cases.open) as never as { text: string; blocks: J[] };
+    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: expect.stringContaining('HIGH: alice@example.com: impossible travel') } });
+    const fields = msg.blocks.find((b) => b.fields)!.fields.map((f: J) => f.text);
+    expect(fields[0]).toContain('Alice Example &lt;alice@example.com&gt;');
+    expect(fields[1]).toContain('impossible-travel');
+    expect(fields.some((f: string) => f.includes('*Distance*') && f.includes('10,000 km'))).toBe(true);
+    expect(allText(msg)).toContain('Runbook');
+    expect(allText(msg)).toContain('<https://vigil.example.com/activity/557058%3Aalice|Recent activity>');
+    expect(actionIds(msg)).toEqual([ACTION.notify, ACTION.revoke, ACTION.suspend, ACTION.dismiss]);
+    const suspend = msg.blocks.find((b) => b.type === 'actions')!.elements[2];
+    expect(suspend).toMatchObject({ style: 'danger', value: 'al_travel_1', confirm: { style: 'danger' } });
+    const dismiss = msg.blocks.find((b) => b.type === 'actions')!.elements[3];
+    expect(dismiss.options.map((o: J) => o.value)).toEqual(['false-positive|al_travel_1', 'benign|al_travel_1', 'resolved|al_travel_1']);
+    expect(msg.text).toBe('🟠 [HIGH] alice@example.com: impossible travel Berlin → São Paulo');
+  });
+
+  it('removes the buttons that no longer apply and says who did what', () => {
+    const suspended = renderAlertCard(cases.suspended) as never as { blocks: J[] };
+    expect(actionIds(suspended)).toEqual([ACTION.revoke]);
+    expect(allText(suspended)).toContain('*Suspended* by <@U0ALICE>');
+    expect(actionIds(renderAlertCard(cases.dismissed) as never)).toEqual([]);
+    // A failure keeps the button (retry) and says what to do.
+    const failed = renderAlertCard(cases.failed) as never as { blocks: J[] };
+    expect(actionIds(failed)).toContain(ACTION.suspend);
+    expect(allText(failed)).toContain('*failed*');
+    expect(allText(failed)).toContain('Press the button again to retry');
+    // Four-eyes: a pending approval keeps Suspend for the second responder.
+    expect(liveActions(sampleView({ outcomes: [outcome('suspend', 'pending-approval')] }))).toContain('suspend');
+  });
+
+  it('dry run: never claims an action happened', () => {
+    const msg = renderAlertCard(cases['dry-run']) as never as { blocks: J[]; text: string };
+    const text = allText(msg);
+    expect(text).toContain('dry run: nothing was changed');
+    expect(text).not.toContain('Re-sign-in required*');
+    expect(text).toContain('Suspend user (dry run)');
+    expect(actionIds(msg)).not.toContain(ACTION.revoke);
+  });
+
+  it('escapes user-controlled text: no mentions, links or channel pings get through', () => {
+    const evil = sampleView({}, {
+      title: '<!channel> pwned <https://evil.example|click> & more',
+      summary: '<@U0ADMIN> <!here> *bold*',
+      actor: { id: '557058:x', email: 'x@example.com', name: '<!everyone>' },
+      evidence: [{ label: '<b>', value: '<https://evil.example>' }],
+    });
+    const msg = renderAlertCard(evil);
+    // mrkdwn texts and the fallback are parsed by Slack; plain_text (the header) is shown literally.
+    const mrkdwn: string[] = [msg.text];
+    JSON.stringify(msg.blocks, (_k, v) => {
+      if (v && typeof v === 'object' && (v as J).type === 'mrkdwn') mrkdwn.push((v as J).text);
+      return v;
+    });
+    const text = mrkdwn.join('\n');
+    expect(mrkdwn.length).toBeGreaterThan(5);
+    expect(text).not.toMatch(/<!channel>|<!here>|<!everyone>|<@U0ADMIN>|<https:\/\/evil/);
+    expect(text).toContain('&lt;!here&gt;');
+  });
+
+  it('truncates huge values to the limits (and never cuts an escape in half)', () => {
+    const big = 'x'.repeat(10_000);
+    const view = sampleView({}, {
+      title: big,
+      summary: '<'.repeat(5000),
+      runbook: big,
+      evidence: Array.from({ length: 30 }, (_, i) => ({ label: `L${i} ${big}`, value: `<${big}` })),
+    });
+    const msg = renderAlertCard(view) as never as { text: string; blocks: J[] };
+    assertWithinLimits(msg);
+    const summary = msg.blocks[1]!.text.text as string;
+    expect(summary.endsWith('…')).toBe(true);
+    expect(summary).toMatch(/^(&lt;)+…$/);
+  });
+
+  it('text helpers: truncate keeps surrogate pairs whole; esc fits the budget', () => {
+    expect(truncate('😀😀😀', 4)).toBe('😀…');
+    expect(esc('a<b', 3)).toBe('a…');
+    expect(esc('a<b', 10)).toBe('a&lt;b');
+  });
+
+  it('a new revision gets new block ids (Slack asks for that on update)', () => {
+    const a = renderAlertCard(sampleView()) as never as { blocks: J[] };
+    const b = renderAlertCard(sampleView({}, { revision: 2 })) as never as { blocks: J[] };
+    expect(a.blocks[0]!.block_id).not.toBe(b.blocks[0]!.block_id);
+  });
+});
+
+describe('digest and modal', () => {
+  it('digest lists every alert and stays within limits even for a large storm', () => {
+    const views = Array.from({ length: 200 }, (_, i) => sampleView({}, { id: `al_${i}`, title: `user${i}@example.com: anonymous IP`, severity: i % 2 ? 'medium' : 'high' }));
+    const msg = renderDigest(views) as never as { text: string; blocks: J[] };
+    assertWithinLimits(msg);
+    expect(msg.text).toBe('200 new alerts: 🟠 100 high · 🟡 100 medium');
+    expect(allText(msg)).toContain('more');
+    golden('digest-3', renderDigest(views.slice(0, 3)));
+  });
+
+  it('suspend modal carries the card location and asks for a reason', () => {
+    const view = renderSuspendModal(sampleAlert(), { alertId: 'al_travel_1', channel: 'C1', ts: '1.2', threadTs: '1.2' }, true);
+    expect(JSON.parse(view.private_metadata!)).toEqual({ alertId: 'al_travel_1', channel: 'C1', ts: '1.2', threadTs: '1.2' });
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(view.submit!.text).toBe('Suspend (dry run)');
+    expect(JSON.stringify(view.blocks)).toContain('"type":"input"');
+  });
+});

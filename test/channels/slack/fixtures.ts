@@ -1,0 +1,112 @@
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import type { ActionsService } from '../../../src/actions/types.js';
+import type { AlertView } from '../../../src/channels/types.js';
+import type { ActionKind, ActionOutcome, ActionRequest, Alert } from '../../../src/domain/index.js';
+
+export const T0 = Date.UTC(2026, 10, 21, 14, 0);
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-1234-5678-testtokenvalue';
+export const API = 'https://slack.com';
+
+export const silentLog = pino({ level: 'silent' });
+
+export function sampleAlert(over: Partial<Alert> = {}): Alert {
+  return {
+    id: 'al_travel_1',
+    detection: 'impossible-travel',
+    severity: 'high',
+    title: 'alice@example.com: impossible travel Berlin → São Paulo',
+    summary: 'alice@example.com signed in from Berlin, DE and 40 minutes later from São Paulo, BR (10,000 km, 15,000 km/h).',
+    actor: { id: '557058:alice', email: 'alice@example.com', name: 'Alice Example' },
+    eventIds: ['e1', 'e2'],
+    count: 2,
+    firstSeen: T0 - 40 * 60_000,
+    lastSeen: T0,
+    evidence: [
+      { label: 'From', value: 'Berlin, Germany (203.0.113.7)' },
+      { label: 'To', value: 'São Paulo, Brazil (198.51.100.9)' },
+      { label: 'Distance', value: '10,000 km' },
+      { label: 'Speed', value: '15,000 km/h' },
+    ],
+    facts: {},
+    runbook: 'Ask the user whether they travel or use a VPN; if not, require re-sign-in and suspend.',
+    mitre: ['T1078'],
+    status: 'open',
+    revision: 1,
+    ...over,
+  };
+}
+
+export function sampleView(over: Partial<AlertView> = {}, alert: Partial<Alert> = {}): AlertView {
+  return { alert: sampleAlert(alert), outcomes: [], audit: [], dryRun: false, activityUrl: 'https://vigil.example.com/activity/557058%3Aalice', ...over };
+}
+
+export function outcome(kind: ActionKind, status: ActionOutcome['status'], over: Partial<ActionOutcome> = {}): ActionOutcome {
+  return { alertId: 'al_travel_1', kind, status, message: status === 'done' ? 'done' : status, by: { platform: 'slack', id: 'U0ALICE', name: 'alice' }, at: T0 + 2 * 60_000, requestIds: [], warnings: [], ...over };
+}
+
+/** A small ActionsService that records every call and answers with a scripted outcome. */
+export function fakeActions(answer: (req: ActionRequest) => Promise<ActionOutcome> | ActionOutcome = (req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt })) {
+  const calls: ActionRequest[] = [];
+  const answers: Array<{ alertId: string; answer: 'yes' | 'no'; by: ActionRequest['by']; at: number }> = [];
+  const service: ActionsService = {
+    async execute(req) {
+      calls.push(req);
+      return answer(req);
+    },
+    async recordUserAnswer(input) {
+      answers.push(input);
+    },
+  };
+  return { service, calls, answers };
+}
+
+/** Slack's request signing: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
+export function sign(body: string, ts: number, secret = SIGNING_SECRET): Record<string, string> {
+  const sig = 'v0=' + createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex');
+  return { 'x-slack-signature': sig, 'x-slack-request-timestamp': String(ts), 'content-type': 'application/x-www-form-urlencoded' };
+}
+
+export function baseUrl(server: Server): string {
+  const addr = server.address();
+  if (!addr || typeof addr !== 'object') throw new Error('server not listening');
+  return `http://127.0.0.1:${addr.port}`;
+}
+
+export async function postSigned(url: string, body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) {
+  const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+  return fetch(url, { method: 'POST', headers: { ...sign(body, ts, opts.secret), ...opts.headers }, body });
+}
+
+export function interactivity(payload: unknown): string {
+  return 'payload=' + encodeURIComponent(JSON.stringify(payload));
+}
+
+export function blockAction(opts: { user: string; actionId: string; value?: string; selected?: string; channel?: string; ts?: string; threadTs?: string }) {
+  const channel = opts.channel ?? 'C0ALERTS';
+  const ts = opts.ts ?? '1700000000.000100';
+  return {
+    type: 'block_actions',
+    user: { id: opts.user, username: opts.user.toLowerCase(), name: opts.user.toLowerCase(), team_id: 'T0TEAM' },
+    api_app_id: 'A0APP',
+    token: 'legacy',
+    team: { id: 'T0TEAM', domain: 'example' },
+    trigger_id: '1234.5678.abcdef',
+    response_url: 'https://hooks.slack.com/actions/T0TEAM/1/xyz',
+    channel: { id: channel, name: 'security-alerts' },
+    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
+    message: { type: 'message', ts, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}), text: 'card', blocks: [] },
+    actions: [
+      {
+        type: opts.selected ? 'static_select' : 'button',
+        action_id: opts.actionId,
+        block_id: 'a:al_travel_1:1',
+        action_ts: '1700000001.000200',
+        ...(opts.value ? { value: opts.value } : {}),
+        ...(opts.selected ? { selected_option: { text: { type: 'plain_text', text: 'x' }, value: opts.selected } } : {}),
+      },
+    ],
+  };
+}

@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import { createSlackIntegration, type SlackIntegration } from '../../../src/channels/slack/index.js';
+import type { StatusInfo } from '../../../src/commands/index.js';
+import { slackSchema } from '../../../src/config/slack.js';
+import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
+import { closeServer, createHttpApp, listen } from '../../../src/server.js';
+import { createMemoryKV } from '../../../src/store/kv.js';
+import { createStore, type Store } from '../../../src/store/store.js';
+import { fakeSlackApi } from './fake-slack.js';
+import { BOT_TOKEN, SIGNING_SECRET, baseUrl, fakeActions, outcome, silentLog } from './fixtures.js';
+
+export interface Harness {
+  url: string;
+  store: Store;
+  slack: ReturnType<typeof fakeSlackApi>;
+  actions: ReturnType<typeof fakeActions>;
+  integration: SlackIntegration;
+  sleeps: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real thing on loopback: Vigil's express app with Bolt's ExpressReceiver on /slack/events, a memory store,
+ * the Slack Web API faked with nock and a recording ActionsService that stores its outcomes like the real one.
+ */
+export async function startHarness(opts: {
+  env?: Record<string, string>;
+  dryRun?: boolean;
+  groupMembers?: string[];
+  emails?: Record<string, string>;
+  answer?: (req: ActionRequest, store: Store) => Promise<ActionOutcome> | ActionOutcome;
+  status?: () => Promise<StatusInfo>;
+} = {}): Promise<Harness> {
+  const slack = fakeSlackApi({ groupMembers: opts.groupMembers, emails: opts.emails });
+  const store = createStore(createMemoryKV());
+  const answer = opts.answer ?? ((req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt, alertId: req.alertId, message: `${req.kind} done` }));
+  const actions = fakeActions(async (req) => {
+    const o = await answer(req, store);
+    await store.saveActionOutcome(o);
+    return o;
+  });
+  const env = slackSchema.parse({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_ALERT_CHANNEL: 'C0ALERTS',
+    SLACK_RESPONDERS: 'U0ALICE,U0BOB,S0SECTEAM',
+    ...opts.env,
+  });
+  const app = createHttpApp();
+  const sleeps: number[] = [];
+  const integration = await createSlackIntegration({
+    env,
+    app,
+    store,
+    actions: actions.service,
+    log: silentLog,
+    dryRun: opts.dryRun ?? false,
+    status: opts.status ?? (async () => ({ store: 'memory', integrations: [{ name: 'Slack', ok: true }] })),
+    processBeforeResponse: true,
+    retryConfig: { retries: 0 },
+    minIntervalMs: 0,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+  const server: Server = await listen(app, '127.0.0.1', 0, silentLog);
+  return {
+    url: `${baseUrl(server)}/slack/events`,
+    store,
+    slack,
+    actions,
+    integration,
+    sleeps,
+    close: () => closeServer(server),
+  };
+}

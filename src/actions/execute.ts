@@ -162,7 +162,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
       what: req.kind,
       by: byLabel(req.by),
       outcome: outcome.status,
-      detail: { message: outcome.message, warnings: outcome.warnings, requestIds, graphCalls: calls, dryRun: deps.dryRun, ...result.detail },
+      detail: { message: outcome.message, reason: req.reason, warnings: outcome.warnings, requestIds, graphCalls: calls, dryRun: deps.dryRun, ...result.detail },
     });
     // Last: bump the revision (and status) so the outbox redraws every card with the stored outcome.
     await deps.store.updateAlert(req.alertId, (a) => (result.alertStatus ? { ...a, status: result.alertStatus } : a));

@@ -1,11 +1,14 @@
 import type { Alert, NormalizedEvent } from '../domain/index.js';
+import { countryOf, isInteractive } from './lib/event.js';
 import { stableId } from './lib/hash.js';
-import type { AlertDraft, AnyDetection, DetectionSettings } from './types.js';
+import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings } from './types.js';
 
 const DAY = 86_400_000;
 export const LEARNING_MS = 7 * DAY;
 export const BASELINE_MS = 30 * DAY;
 const MAX_EVENT_IDS = 100;
+/** How long open alerts and stale per-user state are kept after their last event. */
+const KEEP_MS = BASELINE_MS + DAY;
 
 /** An open (still growing) alert, kept in engine state so later events extend it. */
 export interface OpenAlert {
@@ -13,27 +16,38 @@ export interface OpenAlert {
   firstSeen: number;
   lastSeen: number;
   count: number;
+  revision: number;
   eventIds: string[];
+}
+
+/** Per actor: first and last activity (learning), countries used interactively, each detection's state. */
+export interface UserRecord {
+  first: number;
+  last: number;
+  countries: Record<string, number>;
+  d: Record<string, unknown>;
 }
 
 /** Engine state: plain JSON, persisted with the sweep checkpoint. */
 export interface EngineState {
-  version: 1;
+  version: 2;
   /** Engine clock: newest event time seen. */
   now: number;
   orgFirstSeen?: number;
-  /** Per actor id: first event time (learning period). */
-  userFirstSeen: Record<string, number>;
-  /** Org-wide country usage: country → last day number seen. */
+  users: Record<string, UserRecord>;
+  /** State of detections keyed other than by actor (e.g. policies grouped by IP): `${detection}\0${key}`. */
+  keyed: Record<string, unknown>;
+  /** Org-wide country usage: country → latest time (ms). */
   orgCountries: Record<string, number>;
-  detections: Record<string, unknown>;
   /** detection id + group key → open alert. */
   open: Record<string, OpenAlert>;
+  /** Engine time of the last sweep over stale state. */
+  prunedAt: number;
 }
 
 export interface EngineOptions {
-  detections: AnyDetection[];
-  /** Settings per detection id (the engine falls back to enabled/medium/no exclusions). */
+  detections: readonly AnyDetection[];
+  /** Settings per detection id (see createSettingsResolver). */
   settings: (detectionId: string) => DetectionSettings;
 }
 
@@ -44,81 +58,130 @@ export interface RunResult {
 }
 
 export function initialEngineState(): EngineState {
-  return { version: 1, now: 0, userFirstSeen: {}, orgCountries: {}, detections: {}, open: {} };
+  return { version: 2, now: 0, users: {}, keyed: {}, orgCountries: {}, open: {}, prunedAt: 0 };
 }
 
-/** Accept a persisted state only if it has the expected shape; otherwise start fresh (the caller logs it). */
+/** Accept a persisted state only if it has the expected shape; otherwise undefined (the caller starts fresh and logs it). */
 export function reviveEngineState(raw: unknown): EngineState | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const s = raw as Partial<EngineState>;
-  if (s.version !== 1 || typeof s.now !== 'number' || typeof s.open !== 'object' || typeof s.detections !== 'object') return undefined;
+  const isObj = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (s.version !== 2 || typeof s.now !== 'number' || !isObj(s.users) || !isObj(s.keyed) || !isObj(s.open) || !isObj(s.orgCountries)) return undefined;
   return { ...initialEngineState(), ...s } as EngineState;
 }
 
 function excluded(draft: AlertDraft, s: DetectionSettings): boolean {
   const a = draft.event.actor;
-  if (s.excludeUsers.some((u) => u === a.id || (a.email !== undefined && u.toLowerCase() === a.email.toLowerCase()))) return true;
+  const email = a.email?.toLowerCase();
+  if (s.excludeUsers.some((u) => u === a.id || u.toLowerCase() === email)) return true;
   const site = draft.event.site;
-  if (site && s.excludeSites.some((x) => x === site.host || x === site.id || x === site.name)) return true;
+  if (site && s.excludeSites.some((x) => x === site.host || x === site.id || x === site.name || (site.host && site.host.replace(/^https?:\/\//, '') === x)))
+    return true;
+  const ip = draft.event.location?.ip;
+  if (ip && s.excludeIps.length > 0) return s.excludeIp ? s.excludeIp(ip) : s.excludeIps.includes(ip);
   return false;
 }
 
 /**
- * Run events through every enabled detection. Pure: the same events and state always give the same alerts
- * and state. Events are taken in the order given (callers sort by time; late events are still handled).
+ * Run events through every enabled detection. Pure: `prior` is never modified (state is copied on write, per
+ * actor and detection), so the same events and state always give the same alerts and state. Events are taken
+ * in the order given (callers sort by time); late events are placed by their own time by each detection.
  */
 export function runDetections(events: readonly NormalizedEvent[], prior: EngineState, opts: EngineOptions): RunResult {
   const state: EngineState = {
     ...prior,
-    userFirstSeen: { ...prior.userFirstSeen },
+    users: { ...prior.users },
+    keyed: { ...prior.keyed },
     orgCountries: { ...prior.orgCountries },
-    detections: { ...prior.detections },
     open: { ...prior.open },
   };
+  const ownedUsers = new Set<string>();
+  const owned = new Set<string>();
   const changed = new Map<string, Alert>();
+
+  const userRecord = (id: string, time: number): UserRecord => {
+    let rec = state.users[id];
+    if (!rec) {
+      rec = { first: time, last: time, countries: {}, d: {} };
+      state.users[id] = rec;
+      ownedUsers.add(id);
+    } else if (!ownedUsers.has(id)) {
+      rec = { ...rec, countries: { ...rec.countries }, d: { ...rec.d } };
+      state.users[id] = rec;
+      ownedUsers.add(id);
+    }
+    return rec;
+  };
 
   for (const event of events) {
     if (event.time > state.now) state.now = event.time;
     if (state.orgFirstSeen === undefined || event.time < state.orgFirstSeen) state.orgFirstSeen = event.time;
-    const firstUser = state.userFirstSeen[event.actor.id];
-    if (firstUser === undefined || event.time < firstUser) state.userFirstSeen[event.actor.id] = event.time;
-    const learning =
-      state.now - (state.orgFirstSeen ?? event.time) < LEARNING_MS || state.now - (state.userFirstSeen[event.actor.id] ?? event.time) < LEARNING_MS;
+    const rec = userRecord(event.actor.id, event.time);
+    if (event.time < rec.first) rec.first = event.time;
+    if (event.time > rec.last) rec.last = event.time;
+    const learning = event.time - state.orgFirstSeen < LEARNING_MS || event.time - rec.first < LEARNING_MS;
 
     for (const det of opts.detections) {
+      if (!det.accepts(event)) continue;
       const settings = opts.settings(det.id);
       if (!settings.enabled) continue;
-      const before = state.detections[det.id] ?? det.initialState();
-      const { drafts, state: after } = det.evaluate(event, before, {
-        now: state.now,
-        settings,
-        learning,
-        orgCountries: state.orgCountries,
-      });
-      state.detections[det.id] = after;
+      let detState: unknown;
+      if (det.initialState) {
+        const key = det.stateKey?.(event);
+        const ownKey = key === undefined ? `${det.id}\u0000@${event.actor.id}` : `${det.id}\u0000${key}`;
+        const store: Record<string, unknown> = key === undefined ? rec.d : state.keyed;
+        const slot = key === undefined ? det.id : ownKey;
+        detState = store[slot];
+        if (detState === undefined) detState = det.initialState();
+        else if (!owned.has(ownKey)) detState = det.cloneState ? det.cloneState(detState) : structuredClone(detState);
+        store[slot] = detState;
+        owned.add(ownKey);
+      }
+      const ctx: DetectionContext = { settings, learning, userCountries: rec.countries, orgCountries: state.orgCountries };
+      const drafts = det.evaluate(event, detState, ctx);
       if (det.needsBaseline && learning) continue;
       for (const draft of drafts) {
         if (excluded(draft, settings)) continue;
         const alert = mergeDraft(det, draft, state, changed);
-        changed.set(alert.id, alert);
+        if (alert) changed.set(alert.id, alert);
       }
     }
-    const country = event.location?.countryCode ?? event.location?.countryName;
-    if (country && event.interactive) state.orgCountries[country] = Math.floor(event.time / DAY);
+    const country = countryOf(event);
+    if (country && isInteractive(event)) {
+      if ((rec.countries[country] ?? 0) < event.time) rec.countries[country] = event.time;
+      if ((state.orgCountries[country] ?? 0) < event.time) state.orgCountries[country] = event.time;
+    }
   }
-  // Forget open alerts whose window closed long ago, and org countries older than the baseline.
-  for (const [k, o] of Object.entries(state.open)) if (state.now - o.lastSeen > BASELINE_MS) delete state.open[k];
-  for (const [c, day] of Object.entries(state.orgCountries)) if (state.now - day * DAY > BASELINE_MS) delete state.orgCountries[c];
+  prune(state, ownedUsers);
   return { alerts: [...changed.values()], state };
 }
 
-function mergeDraft(det: AnyDetection, draft: AlertDraft, state: EngineState, changed: Map<string, Alert>): Alert {
+/** Forget what no baseline needs any more: old countries and open alerts; once a day, stale users' detection state. */
+function prune(state: EngineState, ownedUsers: Set<string>): void {
+  const horizon = state.now - KEEP_MS;
+  for (const [k, o] of Object.entries(state.open)) if (o.lastSeen < horizon) delete state.open[k];
+  for (const [c, t] of Object.entries(state.orgCountries)) if (t < horizon) delete state.orgCountries[c];
+  for (const id of ownedUsers) {
+    const rec = state.users[id]!;
+    for (const [c, t] of Object.entries(rec.countries)) if (t < horizon) delete rec.countries[c];
+  }
+  if (state.now - state.prunedAt < DAY) return;
+  state.prunedAt = state.now;
+  for (const [id, rec] of Object.entries(state.users)) {
+    // Keep `first` for ever (learning is per user); drop everything else of users idle for the whole baseline.
+    if (rec.last < horizon && (Object.keys(rec.d).length > 0 || Object.keys(rec.countries).length > 0))
+      state.users[id] = { first: rec.first, last: rec.last, countries: {}, d: {} };
+  }
+}
+
+/** Open a new alert or grow the open one; undefined when the draft adds nothing (all its events already counted). */
+function mergeDraft(det: AnyDetection, draft: AlertDraft, state: EngineState, changed: Map<string, Alert>): Alert | undefined {
   const group = draft.groupKey ?? draft.event.actor.id;
   const key = `${det.id}\u0000${group}`;
   const first = draft.firstTime ?? draft.time;
   let open = state.open[key];
   if (!open || draft.time > open.lastSeen + det.windowMs || first < open.firstSeen - det.windowMs) {
-    open = { alertId: stableId(det.id, group, first), firstSeen: first, lastSeen: draft.time, count: 0, eventIds: [] };
+    open = { alertId: stableId(det.id, group, first), firstSeen: first, lastSeen: draft.time, count: 0, revision: 0, eventIds: [] };
   }
   const ids = new Set(open.eventIds);
   let added = 0;
@@ -128,11 +191,13 @@ function mergeDraft(det: AnyDetection, draft: AlertDraft, state: EngineState, ch
       added++;
     }
   }
+  if (added === 0 && open.revision > 0) return undefined;
   open = {
     ...open,
     firstSeen: Math.min(open.firstSeen, first),
     lastSeen: Math.max(open.lastSeen, draft.time),
     count: open.count + added,
+    revision: open.revision + 1,
     eventIds: [...ids].slice(-MAX_EVENT_IDS),
   };
   state.open[key] = open;
@@ -153,6 +218,6 @@ function mergeDraft(det: AnyDetection, draft: AlertDraft, state: EngineState, ch
     runbook: det.runbook,
     mitre: det.mitre,
     status: 'open',
-    revision: 1,
+    revision: open.revision,
   };
 }

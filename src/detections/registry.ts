@@ -1,8 +1,24 @@
 import { anonymousIp } from './anonymous-ip.js';
+import { failedLogins } from './failed-logins.js';
+import { impossibleTravel } from './impossible-travel.js';
+import { infrequentCountry } from './infrequent-country.js';
 import type { AnyDetection } from './types.js';
+import { suspiciousIp } from './suspicious-ip.js';
+import { unusualAdmin } from './unusual-admin.js';
+import { unusualImpersonation } from './unusual-impersonation.js';
 
-/** Every built-in detection. Ids are public API and never renamed. */
-export const builtInDetections: readonly AnyDetection[] = [anonymousIp];
+/** Every built-in detection. Ids are public API and never renamed. Custom policies are added by configureDetections. */
+export const builtInDetections: readonly AnyDetection[] = [
+  impossibleTravel,
+  anonymousIp,
+  suspiciousIp,
+  infrequentCountry,
+  failedLogins,
+  unusualAdmin,
+  unusualImpersonation,
+];
+
+export const BUILT_IN_IDS: readonly string[] = builtInDetections.map((d) => d.id);
 
 export function findDetection(id: string): AnyDetection | undefined {
   return builtInDetections.find((d) => d.id === id);

@@ -1,6 +1,7 @@
 import type { Alert, EvidenceItem, NormalizedEvent, Severity } from '../domain/index.js';
 
 export type Sensitivity = 'low' | 'medium' | 'high';
+export const SENSITIVITIES: readonly Sensitivity[] = ['low', 'medium', 'high'];
 
 /** Resolved tuning of one detection (global settings, overridden by the policy file). */
 export interface DetectionSettings {
@@ -8,18 +9,22 @@ export interface DetectionSettings {
   sensitivity: Sensitivity;
   /** Actor account ids or emails never alerted on by this detection. */
   excludeUsers: string[];
-  /** Site host names or ids never alerted on by this detection. */
+  /** Site host names, names or ids never alerted on by this detection. */
   excludeSites: string[];
+  /** IPs/CIDRs never alerted on by this detection (matched by `excludeIp`). */
+  excludeIps: string[];
+  /** Compiled matcher for excludeIps (built at the edge; exact match when absent). */
+  excludeIp?: (ip: string) => boolean;
 }
 
 /** What a detection knows besides its own state. All of it is derived from events: no clock, no I/O. */
 export interface DetectionContext {
-  /** The engine clock: the latest event time seen so far (epoch ms). */
-  now: number;
   settings: DetectionSettings;
-  /** True while the org or this event's actor is inside the 7-day learning period. */
+  /** True while the org or this event's actor is inside the 7-day learning period (at the event's time). */
   learning: boolean;
-  /** Day numbers of activity per country the whole org used in the last 30 days (for low sensitivity). */
+  /** Countries (ISO code, else lower-case name) this actor used interactively → latest time (ms), before this event. */
+  userCountries: Readonly<Record<string, number>>;
+  /** The same for the whole org. */
   orgCountries: Readonly<Record<string, number>>;
 }
 
@@ -41,12 +46,10 @@ export interface AlertDraft {
   event: NormalizedEvent;
 }
 
-export interface EvaluateResult<S> {
-  drafts: AlertDraft[];
-  state: S;
-}
-
-/** A detection is data plus one pure function. */
+/**
+ * A detection is data plus one pure function. State is per actor unless `stateKey` says otherwise; the
+ * engine hands `evaluate` a private copy it may change in place (copy-on-write per engine run).
+ */
 export interface Detection<S = unknown> {
   id: string;
   title: string;
@@ -55,10 +58,17 @@ export interface Detection<S = unknown> {
   runbook: string;
   /** Dedup window: a matching event within this time after the open alert's lastSeen extends it. */
   windowMs: number;
-  /** Needs a learned baseline: raises nothing during learning. */
+  /** Needs a learned baseline: raises nothing during learning (state is still learned). */
   needsBaseline: boolean;
-  initialState(): S;
-  evaluate(event: NormalizedEvent, state: S, ctx: DetectionContext): EvaluateResult<S>;
+  /** Cheap filter: events it rejects never reach evaluate or touch state. */
+  accepts(event: NormalizedEvent): boolean;
+  /** State bucket for an event (default: the actor). */
+  stateKey?(event: NormalizedEvent): string | undefined;
+  /** Absent for stateless detections. */
+  initialState?(): S;
+  /** Copy a state for copy-on-write; default structuredClone. */
+  cloneState?(state: S): S;
+  evaluate(event: NormalizedEvent, state: S, ctx: DetectionContext): AlertDraft[];
 }
 
 export type AnyDetection = Detection<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

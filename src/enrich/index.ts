@@ -2,27 +2,47 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectionEnv } from '../config/detection.js';
 import type { NormalizedEvent } from '../domain/index.js';
+import { fetchJson } from '../http/fetch-json.js';
 import type { Logger } from '../log.js';
+import { createGeoLocator, type GeoIpProvider } from './geo.js';
 import { parseIpList, type IpList } from './ip-lists.js';
+import { bundledDbipFiles, openMmdbProvider } from './mmdb.js';
+import { TOR_SNAPSHOT, TOR_SNAPSHOT_NAME } from './tor-snapshot.js';
 
 /** Enrichment runs before detections: geo and IP-list marks go on the event; detections never look anything up. */
 export interface Enricher {
   enrich(e: NormalizedEvent): NormalizedEvent;
-  /** Reload lists (files re-read, URLs re-fetched). */
+  /** Reload lists (files re-read, URLs re-fetched, the Tor exit list refreshed). A failed source keeps its last copy. */
   refresh?(): Promise<void>;
+}
+
+function parseLogged(name: string, text: string, log: Logger, where: string): IpList {
+  const { list, problems } = parseIpList(name, text);
+  for (const p of problems.slice(0, 20)) log.warn({ source: where, line: p.line, reason: p.reason }, 'skipped a bad line in an IP list');
+  if (problems.length > 20) log.warn({ source: where, skipped: problems.length }, 'skipped more bad lines in an IP list');
+  log.info({ source: where, entries: list.size }, 'IP list loaded');
+  return list;
 }
 
 /** Load one list file; unreadable files and bad lines are logged, never fatal. */
 export async function loadIpListFile(file: string, log: Logger): Promise<IpList | undefined> {
   try {
-    const text = await readFile(file, 'utf8');
-    const { list, problems } = parseIpList(path.basename(file), text);
-    for (const p of problems.slice(0, 20)) log.warn({ file, line: p.line, reason: p.reason }, 'skipped a bad line in an IP list');
-    if (problems.length > 20) log.warn({ file, skipped: problems.length }, 'skipped more bad lines in an IP list');
-    log.info({ file, entries: list.size }, 'IP list loaded');
-    return list;
+    return parseLogged(path.basename(file), await readFile(file, 'utf8'), log, file);
   } catch (err) {
     log.error({ file, err: (err as Error).message }, 'IP list could not be read; continuing without it');
+    return undefined;
+  }
+}
+
+/** Load one list from a file path or an https URL (retried on 429/5xx); failures are logged and give undefined. */
+export async function loadIpListSource(source: string, log: Logger, name?: string): Promise<IpList | undefined> {
+  if (!/^https?:\/\//i.test(source)) return loadIpListFile(source, log);
+  try {
+    const res = await fetchJson<unknown>(source, { service: 'IP list', headers: { accept: 'text/plain, */*' }, retry: { maxRetries: 2 } });
+    const url = new URL(source);
+    return parseLogged(name ?? (path.basename(url.pathname) || url.host), res.text, log, url.origin + url.pathname);
+  } catch (err) {
+    log.error({ source: source.replace(/\?.*$/, ''), err: (err as Error).message }, 'IP list could not be fetched; keeping the previous copy');
     return undefined;
   }
 }
@@ -46,15 +66,60 @@ export function markIntel(e: NormalizedEvent, anonymous: IpList[], suspicious: I
   };
 }
 
-export async function createEnricher(env: DetectionEnv, log: Logger): Promise<Enricher> {
+/** The geolocation database from VIGIL_GEOIP_DB: unset → bundled DB-IP City Lite; `off` → none; else .mmdb paths. */
+export async function openGeoProvider(env: Pick<DetectionEnv, 'VIGIL_GEOIP_DB'>, log: Logger): Promise<GeoIpProvider | undefined> {
+  const setting = env.VIGIL_GEOIP_DB;
+  if (setting?.toLowerCase() === 'off') return undefined;
+  const bundled = bundledDbipFiles();
+  const files = setting ? setting.split(',').map((s) => s.trim()).filter(Boolean) : bundled ? [bundled.v4, bundled.v6] : [];
+  if (files.length === 0) {
+    log.warn('no IP geolocation database installed; events without coordinates fall back to the country centroid');
+    return undefined;
+  }
+  try {
+    return await openMmdbProvider(files, log);
+  } catch (err) {
+    log.error({ files, err: (err as Error).message }, 'IP geolocation database could not be opened; using country centroids');
+    return undefined;
+  }
+}
+
+export interface EnricherDeps {
+  /** Inject a geolocation provider (tests); `null` disables IP geolocation. Default: from VIGIL_GEOIP_DB. */
+  geo?: GeoIpProvider | null;
+}
+
+export async function createEnricher(env: DetectionEnv, log: Logger, deps: EnricherDeps = {}): Promise<Enricher> {
+  const geo = createGeoLocator(deps.geo === null ? undefined : (deps.geo ?? (await openGeoProvider(env, log))));
+  const snapshot = parseIpList(TOR_SNAPSHOT_NAME, TOR_SNAPSHOT).list;
+  const torUrl = env.VIGIL_TOR_EXIT_LIST_URL;
+  let tor: IpList | undefined;
+  const lists = new Map<string, IpList>();
+  let trusted: IpList[] = [parseIpList('trusted-networks', env.VIGIL_TRUSTED_NETWORKS.join('\n')).list];
   let anonymous: IpList[] = [];
   let suspicious: IpList[] = [];
-  let trusted: IpList[] = [];
-  async function refresh() {
-    anonymous = (await Promise.all(env.VIGIL_ANONYMOUS_IP_LISTS.map((f) => loadIpListFile(f, log)))).filter((l): l is IpList => !!l);
-    suspicious = (await Promise.all(env.VIGIL_SUSPICIOUS_IP_LISTS.map((f) => loadIpListFile(f, log)))).filter((l): l is IpList => !!l);
-    trusted = [parseIpList('trusted-networks', env.VIGIL_TRUSTED_NETWORKS.join('\n')).list];
+
+  async function load(sources: string[]): Promise<IpList[]> {
+    const out: IpList[] = [];
+    for (const s of sources) {
+      const l = (await loadIpListSource(s, log)) ?? lists.get(s);
+      if (l) {
+        lists.set(s, l);
+        out.push(l);
+      }
+    }
+    return out;
   }
-  await refresh();
-  return { enrich: (e) => markIntel(e, anonymous, suspicious, trusted), refresh };
+  async function reload(withTor: boolean) {
+    anonymous = await load(env.VIGIL_ANONYMOUS_IP_LISTS);
+    suspicious = await load(env.VIGIL_SUSPICIOUS_IP_LISTS);
+    trusted = [parseIpList('trusted-networks', env.VIGIL_TRUSTED_NETWORKS.join('\n')).list];
+    if (withTor && torUrl && torUrl.toLowerCase() !== 'off') tor = (await loadIpListSource(torUrl, log, 'tor-exit-list')) ?? tor;
+  }
+  // At start-up only configured sources are read; the Tor Project list is fetched by the refresh job.
+  await reload(false);
+  return {
+    enrich: (e) => markIntel(geo(e), [tor ?? snapshot, ...anonymous], suspicious, trusted),
+    refresh: () => reload(true),
+  };
 }

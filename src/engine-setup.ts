@@ -1,12 +1,19 @@
 import type { Config } from './config/index.js';
+import { loadPolicyFile } from './config/policy.js';
+import { configureDetections } from './detections/configure.js';
 import type { EngineOptions } from './detections/engine.js';
-import { builtInDetections } from './detections/registry.js';
-import { createSettingsResolver } from './detections/settings.js';
+import { parseIpList } from './enrich/ip-lists.js';
 
-/** Detections and their settings from the configuration (global sensitivity; the policy file refines it). */
+/** CIDR-aware matcher for IP exclusions and policy `ips` (IPv4 and IPv6). */
+const compileIps = (list: string[]) => parseIpList('exclusions', list.join('\n')).list.has;
+
+/**
+ * Detections and their settings from the configuration: built-in detections, the default policy pack, and the
+ * policy file (VIGIL_POLICY_FILE: sensitivity, exclusions, per-detection settings, custom policies). A bad
+ * policy file throws a ConfigError naming every problem with its path.
+ */
 export async function buildEngineOptions(cfg: Pick<Config, 'detection'>): Promise<EngineOptions> {
-  return {
-    detections: [...builtInDetections],
-    settings: createSettingsResolver({ sensitivity: cfg.detection.VIGIL_SENSITIVITY }),
-  };
+  const file = cfg.detection.VIGIL_POLICY_FILE;
+  const policy = file ? await loadPolicyFile(file) : undefined;
+  return configureDetections({ sensitivity: cfg.detection.VIGIL_SENSITIVITY, ...(policy ? { policy } : {}), compileIps });
 }

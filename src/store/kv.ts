@@ -66,7 +66,16 @@ export async function openKV(url: string): Promise<KV> {
   }
   if (u.startsWith('redis://') || u.startsWith('rediss://')) {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    const store = new KeyvRedis(u, { throwOnConnectError: true, throwOnErrors: true });
+    // Fail fast while Redis is down (no offline queue, bounded connect) so a sweep fails cleanly and the next one
+    // resumes; reconnect in the background with capped backoff.
+    const store = new KeyvRedis(
+      {
+        url: u,
+        disableOfflineQueue: true,
+        socket: { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000) },
+      },
+      { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 },
+    );
     return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis');
   }
   if (u.startsWith('postgres://') || u.startsWith('postgresql://')) {

@@ -166,10 +166,8 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     });
     // Last: bump the revision (and status) so the outbox redraws every card with the stored outcome.
     await deps.store.updateAlert(req.alertId, (a) => (result.alertStatus ? { ...a, status: result.alertStatus } : a));
-    deps.log.info(
-      { alertId: req.alertId, kind: req.kind, status: outcome.status, by: `${req.by.platform}:${req.by.id}`, requestIds },
-      'action outcome',
-    );
+    const level = outcome.status === 'failed' ? 'warn' : 'info';
+    deps.log[level]({ alertId: req.alertId, kind: req.kind, status: outcome.status, by: `${req.by.platform}:${req.by.id}`, requestIds }, 'action outcome');
     return outcome;
   }
 

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createSlackIntegration, type SlackIntegration } from '../../../src/channels/slack/index.js';
+import type { ActionsService } from '../../../src/actions/types.js';
 import type { StatusInfo } from '../../../src/commands/index.js';
 import { slackSchema } from '../../../src/config/slack.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
@@ -30,6 +31,8 @@ export async function startHarness(opts: {
   emails?: Record<string, string>;
   answer?: (req: ActionRequest, store: Store) => Promise<ActionOutcome> | ActionOutcome;
   status?: () => Promise<StatusInfo>;
+  /** Use this ActionsService (e.g. the real one) instead of the recording fake. */
+  service?: (store: Store) => ActionsService;
 } = {}): Promise<Harness> {
   const slack = fakeSlackApi({ groupMembers: opts.groupMembers, emails: opts.emails });
   const store = createStore(createMemoryKV());
@@ -52,7 +55,7 @@ export async function startHarness(opts: {
     env,
     app,
     store,
-    actions: actions.service,
+    actions: opts.service ? opts.service(store) : actions.service,
     log: silentLog,
     dryRun: opts.dryRun ?? false,
     status: opts.status ?? (async () => ({ store: 'memory', integrations: [{ name: 'Slack', ok: true }] })),

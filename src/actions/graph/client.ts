@@ -89,7 +89,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       // 429/5xx after every retry, or the network: keep the request id fetchJson read from the headers.
       if (err instanceof UpstreamError && !(err instanceof GraphError)) {
         const code = err.status === 429 ? 'TooManyRequests' : err.status ? `HTTP_${err.status}` : 'Unreachable';
-        opts.onCall?.({ method, path, status: err.status ?? 0, requestId: err.requestId, clientRequestId });
+        opts.onCall?.({ method, path: path.split('?')[0] ?? path, status: err.status ?? 0, requestId: err.requestId, clientRequestId });
         throw new GraphError(err.status ?? 0, code, err.message, err.requestId, clientRequestId);
       }
       throw err;

@@ -25,9 +25,17 @@ export class VigilTeamsBot extends TeamsActivityHandler {
       if (a.serviceUrl && a.conversation?.id) await deps.conversations.remember(a as unknown as InboundConversation);
       await next();
     });
-    this.onInstallationUpdateRemove(async (ctx, next) => {
+    const forget = async (ctx: TurnContext) => {
       const channel = (ctx.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
       await deps.conversations.markInactive(channel ?? ctx.activity.conversation.id.split(';')[0]!);
+      deps.log.info({ conversation: ctx.activity.conversation.id }, 'Vigil was removed from a Teams conversation');
+    };
+    this.onInstallationUpdateRemove(async (ctx, next) => {
+      await forget(ctx);
+      await next();
+    });
+    this.onMembersRemoved(async (ctx, next) => {
+      if (ctx.activity.membersRemoved?.some((m) => m.id === ctx.activity.recipient.id)) await forget(ctx);
       await next();
     });
     this.onMessage(async (ctx, next) => {

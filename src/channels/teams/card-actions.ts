@@ -49,6 +49,8 @@ export interface CardActionDeps {
   /** How long to wait for the action before answering "working on it" (Teams gives up after ~10-15 s). */
   invokeBudgetMs?: number;
   activityUrl?: (alert: Alert) => string | undefined;
+  /** Called after an action completed (e.g. to drain the outbox now, so everyone's card updates at once). */
+  onActionDone?: (alertId: string) => void;
 }
 
 const StoredInvoke = z.object({ outcome: z.unknown() });
@@ -81,6 +83,7 @@ export function createCardActionHandler(deps: CardActionDeps) {
       }
       const outcome = await deps.actions.execute(req);
       if (invokeId) await deps.store.kv.set(keys.teamsInvoke(invokeId), { outcome }, INVOKE_TTL_MS);
+      deps.onActionDone?.(req.alertId);
       return outcome;
     })().finally(() => inflight.delete(key));
     inflight.set(key, p);

@@ -33,6 +33,8 @@ export interface TeamsIntegrationDeps {
   graph?: { call(method: 'POST', path: string, body?: unknown): Promise<{ body: unknown }> };
   /** Link to a user's recent activity on cards (VIGIL_PUBLIC_URL based). */
   activityUrl?: (alert: Alert) => string | undefined;
+  /** Called after a card action completed: e.g. drain the outbox now so the shared card updates for everyone. */
+  onActionDone?: (alertId: string) => void;
   /** Tests and sovereign clouds: Bot Framework endpoints (JWT key metadata, login authority). */
   endpoints?: Partial<BotEndpoints>;
   /** Tests: clock, sleep and pacing windows. */
@@ -69,6 +71,7 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     now,
     invokeBudgetMs: deps.invokeBudgetMs,
     activityUrl: deps.activityUrl,
+    onActionDone: deps.onActionDone,
   });
   const bot = new VigilTeamsBot({ store: deps.store, conversations, isResponder, status: deps.status, log: tlog, now, handleCardAction });
   registerBotRoute(deps.app, adapter, bot, deps.path);

@@ -118,6 +118,7 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     expect(card).toContain('User suspended by Alice Admin');
     expect(card).toContain('"value":"Actioned"');
     expect(card).not.toContain('"verb":"suspend"');
+    expect(bot.actionsDone).toContain('al-suspend');
   });
 
   it('suspend without a reason is not executed', async () => {
@@ -139,6 +140,7 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     (bot.actions as unknown as { open(): void }).open();
     const [a, b] = await Promise.all([first, second]);
     expect(bot.actions.calls.length - before).toBe(1);
+    expect(bot.actionsDone.filter((id) => id === 'al-retry')).toHaveLength(1);
     for (const r of [a, b]) expect(JSON.stringify(r.body!.value)).toContain('Sessions revoked (re-sign-in required) by Alice Admin');
     // A retry arriving after the answer gets the stored outcome, not a second execution.
     const third = await bot.send(invoke('revoke', { alertId: 'al-retry' }, RESPONDER, 'inv-retry-1'));

@@ -136,6 +136,26 @@ describe('Teams proactive alert delivery', () => {
   });
 });
 
+describe('Teams uninstall', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startBot();
+  });
+  afterAll(async () => bot.close());
+
+  it('removing the bot from the team deactivates the channel; installing again reactivates it', async () => {
+    await bot.send(install());
+    const removed = install();
+    delete removed.membersAdded;
+    removed.membersRemoved = [{ id: `28:${APP_ID}` }];
+    (removed.channelData as Record<string, unknown>).eventType = 'teamMemberRemoved';
+    expect((await bot.send(removed)).status).toBe(200);
+    expect(await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID))).toMatchObject({ inactive: true });
+    await bot.send(install());
+    expect(await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID))).toMatchObject({ inactive: false });
+  });
+});
+
 describe('TEAMS_ALERT_CHANNEL', () => {
   let bot: Bot;
   beforeAll(async () => {

@@ -140,6 +140,7 @@ export async function startBot(opts: { actions?: (store: Store) => ActionsServic
   const app = createHttpApp();
   const log = createLogger('silent');
   const sleeps: number[] = [];
+  const actionsDone: string[] = [];
   const { channel } = await createTeamsIntegration({
     env: {
       MICROSOFT_APP_ID: APP_ID,
@@ -160,6 +161,7 @@ export async function startBot(opts: { actions?: (store: Store) => ActionsServic
       sleeps.push(ms);
     },
     invokeBudgetMs: opts.invokeBudgetMs,
+    onActionDone: (id) => actionsDone.push(id),
   });
   const server = await listen(app, '127.0.0.1', 0, log);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
@@ -169,6 +171,7 @@ export async function startBot(opts: { actions?: (store: Store) => ActionsServic
     channel: channel as AlertChannel,
     openid,
     sleeps,
+    actionsDone,
     url,
     async send(activity: Record<string, unknown>, token: string | null = openid.token()) {
       const res = await fetch(url, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionRequest, SEVERITY_RANK, VigilError, type Alert } from '../domain/index.js';
 import type { Logger } from '../log.js';
+import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { responderName } from './context.js';
 
@@ -47,6 +48,8 @@ export async function recordUserAnswer(deps: { store: Store; log: Logger }, raw:
     outcome: input.answer,
     detail: { severityBefore: before.severity, severityAfter: after.severity, statusBefore: before.status, statusAfter: after.status },
   });
+  // Reopened: forget the dismissal so the cards offer the response buttons again (the audit trail keeps it).
+  if (before.status === 'dismissed' && after.status === 'open') await deps.store.kv.delete(keys.action(input.alertId, 'dismiss'));
   await deps.store.updateAlert(input.alertId, (a) => applyUserAnswer(a, input));
   deps.log.info({ alertId: input.alertId, answer: input.answer, platform: input.by.platform }, 'user answered "Was this you?"');
 }

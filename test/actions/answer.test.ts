@@ -32,10 +32,14 @@ describe('recordUserAnswer', () => {
     ]);
   });
 
-  it('"no" keeps a critical alert critical and reopens a dismissed one', async () => {
-    const { store, service } = await setup(makeAlert({ severity: 'critical', status: 'dismissed' }));
+  it('"no" keeps a critical alert critical and reopens a dismissed one, with live buttons again', async () => {
+    const { store, service } = await setup(makeAlert({ severity: 'critical' }));
+    const dismissed = await service.execute({ alertId: 'alert-1', kind: 'dismiss', by: { platform: 'slack', id: 'U0ALICE' }, requestedAt: AT - 1000 });
+    expect(dismissed.status).toBe('done');
     await service.recordUserAnswer({ alertId: 'alert-1', answer: 'no', by: ADELE_SLACK, at: AT });
     expect(await store.getAlert('alert-1')).toMatchObject({ severity: 'critical', status: 'open' });
+    expect(await store.getActionOutcome('alert-1', 'dismiss')).toBeUndefined();
+    expect((await store.listAudit('alert-1')).map((r) => `${r.what}:${r.outcome}`)).toEqual(['dismiss:requested', 'dismiss:done', 'user-answer:no']);
   });
 
   it('"yes" records the answer and changes neither severity nor status', async () => {

@@ -14,7 +14,6 @@ function renderHelp(r: HelpReport, command: string): SlackMessage {
 }
 
 function renderActivity(r: ActivityReport): SlackMessage {
-  const who = esc(r.email ?? r.name ?? r.who, 300);
   if (!r.found) {
     const text = `No recorded Atlassian activity for *${esc(r.who, 300)}*. Vigil keeps 30 days of activity for users it has seen in the audit log; check the email or use the Atlassian account id.`;
     return { text: `No recorded activity for ${r.who}`, blocks: [section(text)] };

@@ -45,7 +45,8 @@ const VERB_LABEL: Record<ActionKind, string> = {
 export function outcomeLine(o: ActionOutcome): string {
   const who = plain(o.by.name ?? o.by.id, 80);
   const when = utc(o.at);
-  const msg = o.message ? ` — ${plain(o.message, 300)}` : '';
+  const warn = o.warnings.length > 0 ? ` ⚠️ ${plain(o.warnings.join(' '), 400)}` : '';
+  const msg = (o.message ? ` — ${plain(o.message, 300)}` : '') + warn;
   switch (o.status) {
     case 'done':
       return `✅ ${DONE_LABEL[o.kind]} by ${who} at ${when}${msg}`;
@@ -56,7 +57,7 @@ export function outcomeLine(o: ActionOutcome): string {
     case 'refused':
       return `⛔ Refused: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}`;
     case 'failed':
-      return `❌ Failed: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}`;
+      return `❌ Failed: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}. Press the button again to retry, or act in the Microsoft Entra admin center.`;
   }
 }
 

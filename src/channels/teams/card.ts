@@ -1,4 +1,4 @@
-import type { ActionKind } from '../../domain/index.js';
+import type { ActionKind, ActionOutcome } from '../../domain/index.js';
 import type { AlertView } from '../types.js';
 import { SEVERITY_BADGE, SEVERITY_STYLE, STATUS_LABEL, outcomeLine, plain, truncate, utc } from './card-text.js';
 
@@ -60,15 +60,29 @@ function confirmCard(title: string, body: Json[], action: Json): Json {
   return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions: [action] } };
 }
 
+const SETTLED = new Set<ActionOutcome['status']>(['done', 'dry-run']);
+
+/**
+ * The actions that still apply, in card order (the same rule as the Slack card): none once dismissed; an action
+ * whose outcome is done (or simulated) is gone; dismiss is gone once the user was contained or the alert actioned.
+ */
+export function liveActions(view: AlertView): ActionKind[] {
+  const settled = (k: ActionKind) => view.outcomes.some((o) => o.kind === k && SETTLED.has(o.status));
+  if (view.alert.status === 'dismissed' || settled('dismiss')) return [];
+  const contained = view.outcomes.some((o) => (o.kind === 'suspend' || o.kind === 'revoke-sessions') && o.status === 'done');
+  const out = (['notify', 'revoke-sessions', 'suspend'] as const).filter((k) => !settled(k)) as ActionKind[];
+  if (view.alert.status !== 'actioned' && !contained) out.push('dismiss');
+  return out;
+}
+
 function responseActions(view: AlertView): Json[] {
   const { alert } = view;
   const id = alert.id;
-  const done = new Set(view.outcomes.filter((o) => o.status === 'done' || o.status === 'dry-run').map((o) => o.kind));
-  if (alert.status === 'actioned' || alert.status === 'dismissed') return [];
-  const enabled = alert.status === 'open';
+  const live = new Set(liveActions(view));
+  const enabled = alert.status !== 'in-progress';
   const actions: Json[] = [];
-  if (!done.has('notify')) actions.push(executeAction('notify', 'Notify user', id, undefined, enabled));
-  if (!done.has('revoke-sessions'))
+  if (live.has('notify')) actions.push(executeAction('notify', 'Notify user', id, undefined, enabled));
+  if (live.has('revoke-sessions'))
     actions.push(
       enabled
         ? confirmCard(
@@ -78,7 +92,7 @@ function responseActions(view: AlertView): Json[] {
           )
         : executeAction('revoke', 'Require re-sign-in', id, undefined, false),
     );
-  if (!done.has('suspend'))
+  if (live.has('suspend'))
     actions.push(
       enabled
         ? confirmCard(
@@ -99,7 +113,8 @@ function responseActions(view: AlertView): Json[] {
           )
         : executeAction('suspend', 'Suspend user', id, undefined, false),
     );
-  actions.push(
+  if (live.has('dismiss'))
+    actions.push(
     enabled
       ? confirmCard(
           'Dismiss',
@@ -137,6 +152,7 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
   ];
   if (alert.evidence.length > MAX_EVIDENCE) facts.push({ title: 'More', value: `${alert.evidence.length - MAX_EVIDENCE} more evidence items` });
   if (alert.mitre.length > 0) facts.push({ title: 'MITRE ATT&CK', value: plain(alert.mitre.join(', '), 200) });
+  facts.push({ title: 'Alert', value: plain(alert.id, 200) });
 
   const body: Json[] = [
     {
@@ -156,6 +172,7 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
   body.push({ type: 'FactSet', facts });
   if (alert.runbook)
     body.push({ type: 'TextBlock', wrap: true, isSubtle: true, text: `**Runbook:** ${plain(alert.runbook, 1000)}` });
+  body.push({ type: 'TextBlock', wrap: true, isSubtle: true, spacing: 'Small', text: `🔎 Recent activity: @Vigil activity ${plain(alert.actor.email ?? alert.actor.id, 200)}` });
 
   const outcomes = [...view.outcomes].sort((a, b) => a.at - b.at).slice(-MAX_OUTCOMES);
   if (outcomes.length > 0)

@@ -56,6 +56,22 @@ describe('Teams alert card', () => {
     for (const a of flatActions(card).filter((x) => x.type === 'Action.Execute')) expect(Object.keys(a.data).sort()).toEqual(['alertId', 'verb', 'vigil']);
   });
 
+  it('outcome warnings are shown (sessions outliving the action, on-premises sync)', () => {
+    const o = outcome('suspend', 'done', { warnings: ['Atlassian sessions and issued tokens can stay valid for up to an hour.'] });
+    expect(JSON.stringify(renderAlertCard(sampleView({ outcomes: [o] }, { status: 'actioned' })))).toContain('⚠️ Atlassian sessions and issued tokens');
+  });
+
+  it('after notify only, the other actions stay available (same rule as Slack)', () => {
+    const card = renderAlertCard(sampleView({ outcomes: [outcome('notify', 'done')] }, { status: 'actioned' })) as J;
+    expect(verbs(card)).toEqual(['revoke', 'suspend']);
+  });
+
+  it('a pending four-eyes approval keeps the suspend button for the second responder', () => {
+    const card = renderAlertCard(sampleView({ outcomes: [outcome('suspend', 'pending-approval', { message: 'needs a second responder' })] })) as J;
+    expect(verbs(card)).toContain('suspend');
+    expect(JSON.stringify(card)).toContain('Waiting for a second responder');
+  });
+
   it('in progress: buttons are shown disabled', () => {
     const card = renderAlertCard(cases['in-progress']) as J;
     const exec = flatActions(card).filter((a) => a.type === 'Action.Execute');
@@ -63,9 +79,9 @@ describe('Teams alert card', () => {
     expect(exec.every((a) => a.isEnabled === false)).toBe(true);
   });
 
-  it('actioned: outcome line names who acted and when, and no response buttons remain', () => {
+  it('actioned: outcome line names who acted and when; done actions and dismiss are gone', () => {
     const card = renderAlertCard(cases['actioned-suspended']) as J;
-    expect(verbs(card)).toEqual([]);
+    expect(verbs(card)).toEqual(['revoke']);
     const text = JSON.stringify(card);
     expect(text).toContain('User suspended by Alice Admin at 2026-11-21 14:09 UTC');
     expect(text).toContain('User notified by Alice Admin');

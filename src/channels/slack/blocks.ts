@@ -122,6 +122,15 @@ function dismissSelect(alertId: string): StaticSelect {
   };
 }
 
+/** The affected user's answer to "Was this you?", recorded by the actions layer in `facts.userAnswer`. */
+export function userAnswerLine(alert: Alert): string | undefined {
+  const a = alert.facts.userAnswer as { answer?: unknown; at?: unknown } | undefined;
+  if (!a || typeof a.at !== 'number') return undefined;
+  if (a.answer === 'yes') return `🙋 The user answered *yes, it was me* at ${slackDate(a.at, '{time}')}`;
+  if (a.answer === 'no') return `🚨 The user answered *NO, it was not me* at ${slackDate(a.at, '{time}')}`;
+  return undefined;
+}
+
 /** A short revision tag for block ids: Slack asks for a new block_id each time a message is updated. */
 function revisionTag(view: AlertView): string {
   const outcomeTag = view.outcomes.map((o) => `${o.kind[0]}${o.status[0]}${o.at % 100000}`).join('');
@@ -162,8 +171,10 @@ export function renderAlertCard(view: AlertView): SlackMessage {
   blocks.push({ type: 'context', block_id: blockId('c'), elements: context.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn', text: truncate(t, LIMITS.contextText) })) } satisfies ContextBlock);
 
   const outcomes = [...view.outcomes].sort((a, b) => a.at - b.at);
-  if (outcomes.length > 0)
-    blocks.push({ type: 'section', block_id: blockId('o'), text: { type: 'mrkdwn', text: truncate(outcomes.map(outcomeLine).join('\n'), LIMITS.sectionText) } });
+  const lines = outcomes.map(outcomeLine);
+  const answer = userAnswerLine(alert);
+  if (answer) lines.push(answer);
+  if (lines.length > 0) blocks.push({ type: 'section', block_id: blockId('o'), text: { type: 'mrkdwn', text: truncate(lines.join('\n'), LIMITS.sectionText) } });
 
   const live = liveActions(view);
   if (live.length > 0) {

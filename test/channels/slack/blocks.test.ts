@@ -97,6 +97,12 @@ describe('Slack alert card', () => {
     expect(liveActions(sampleView({ outcomes: [outcome('suspend', 'pending-approval')] }))).toContain('suspend');
   });
 
+  it('shows the user\'s answer to "Was this you?"', () => {
+    const no = renderAlertCard(sampleView({}, { facts: { userAnswer: { answer: 'no', by: { platform: 'slack', id: 'U0X' }, at: 1795269720000 } } }));
+    expect(JSON.stringify(no.blocks)).toContain('The user answered *NO, it was not me*');
+    expect(JSON.stringify(renderAlertCard(sampleView()).blocks)).not.toContain('The user answered');
+  });
+
   it('dry run: never claims an action happened', () => {
     const msg = renderAlertCard(cases['dry-run']) as never as { blocks: J[]; text: string };
     const text = allText(msg);

@@ -35,7 +35,7 @@ export const failedLogins: Detection<FailState> = {
   cloneState: (s) => ({ fails: s.fails.slice() }),
   evaluate(event, state, ctx) {
     insertSorted(state.fails, { t: event.time, id: event.id, ...(event.location?.ip ? { ip: event.location.ip } : {}) });
-    pruneBefore(state.fails, state.fails[state.fails.length - 1]!.t - 2 * 3_600_000, 500);
+    pruneBefore(state.fails, state.fails[state.fails.length - 1]!.t - 6 * 3_600_000, 500);
     const burst = densestWindow(state.fails, event.time, WINDOW);
     const threshold = FAILED_LOGIN_THRESHOLDS[ctx.settings.sensitivity];
     if (burst.length < threshold) return [];

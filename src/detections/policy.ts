@@ -79,6 +79,9 @@ export function compileMatch(m: PolicySpec['match']): (e: NormalizedEvent) => bo
   };
 }
 
+/** How late an event may be processed and still be counted into its time window. */
+const LATE_MS = 6 * 3_600_000;
+
 interface Hit {
   t: number;
   id: string;
@@ -135,7 +138,8 @@ export function createPolicyDetection(spec: PolicySpec): Detection<{ hits: Hit[]
     cloneState: (s) => ({ hits: s.hits.slice() }),
     evaluate(e, state) {
       insertSorted(state.hits, { t: e.time, id: e.id });
-      pruneBefore(state.hits, state.hits[state.hits.length - 1]!.t - 2 * th.withinMs, Math.max(100, th.count * 4));
+      // Keep enough history for events processed hours late (LATE_MS) to still join their burst.
+      pruneBefore(state.hits, state.hits[state.hits.length - 1]!.t - Math.max(2 * th.withinMs, LATE_MS), Math.max(200, th.count * 4));
       const burst = densestWindow(state.hits, e.time, th.withinMs);
       if (burst.length < th.count) return [];
       const first = burst[0]!;

@@ -46,7 +46,7 @@ export const unusualAdmin: Detection<AdminState> = {
     const targets = targetsOf(event);
     insertSorted(state.recent, { t: event.time, id: event.id, what: `${activity(event)}${targets.length ? ` → ${targets.join(', ')}` : ''}` });
     const newest = state.recent[state.recent.length - 1]!.t;
-    pruneBefore(state.recent, newest - 3 * HOUR, 200);
+    pruneBefore(state.recent, newest - 6 * HOUR, 200); // late events up to 6 h still join their burst
     for (const h of Object.keys(state.hours)) if (Number(h) * HOUR < newest - BASELINE - 2 * HOUR) delete state.hours[h];
 
     const burst = densestWindow(state.recent, event.time, HOUR);

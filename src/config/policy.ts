@@ -50,26 +50,37 @@ const Policy = z.strictObject({
   runbook: z.string().optional(),
 });
 
-export const PolicyFileSchema = z
-  .strictObject({
-    sensitivity: Sensitivity.optional(),
-    exclude: Exclude.optional(),
-    defaultPolicies: z.boolean().optional(),
-    detections: z.record(z.string(), DetectionOverride).optional(),
-    policies: z.array(Policy).optional(),
-  })
-  .superRefine((f, ctx) => {
-    const names = new Set<string>();
-    (f.policies ?? []).forEach((p, i) => {
-      if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `"${p.name}" is defined twice` });
-      names.add(p.name);
+export const PolicyFileSchema = z.strictObject({
+  sensitivity: Sensitivity.optional(),
+  exclude: Exclude.optional(),
+  defaultPolicies: z.boolean().optional(),
+  detections: z.record(z.string(), DetectionOverride).optional(),
+  policies: z.array(Policy).optional(),
+});
+
+/**
+ * Checks across the file (duplicate policy names, unknown detection ids), run on the raw data so they are
+ * reported together with shape errors, not only after those are fixed.
+ */
+function crossCheck(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  if (!raw || typeof raw !== 'object') return out;
+  const f = raw as { policies?: unknown; detections?: unknown; defaultPolicies?: unknown };
+  const names = new Set<string>();
+  if (Array.isArray(f.policies))
+    f.policies.forEach((p: unknown, i) => {
+      const name = p && typeof p === 'object' ? (p as { name?: unknown }).name : undefined;
+      if (typeof name !== 'string') return;
+      if (names.has(name)) out.push({ path: ['policies', i, 'name'], message: `"${name}" is defined twice` });
+      names.add(name);
     });
-    if (f.defaultPolicies !== false) for (const p of DEFAULT_POLICY_PACK) names.add(p.name);
-    const known = new Set([...BUILT_IN_IDS, ...[...names].map((n) => `policy:${n}`)]);
-    for (const id of Object.keys(f.detections ?? {}))
-      if (!known.has(id))
-        ctx.addIssue({ code: 'custom', path: ['detections', id], message: `unknown detection; use one of ${[...known].join(', ')}` });
-  });
+  if (f.defaultPolicies !== false) for (const p of DEFAULT_POLICY_PACK) names.add(p.name);
+  const known = new Set([...BUILT_IN_IDS, ...[...names].map((n) => `policy:${n}`)]);
+  if (f.detections && typeof f.detections === 'object')
+    for (const id of Object.keys(f.detections))
+      if (!known.has(id)) out.push({ path: ['detections', id], message: `unknown detection; use one of ${[...known].join(', ')}` });
+  return out;
+}
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 
 function toSpec(p: z.infer<typeof Policy>): PolicySpec {
@@ -116,15 +127,17 @@ export function parsePolicyText(text: string, source: string): DetectionPolicy {
     throw new ConfigError(`Policy file ${source} is not valid ${source.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }
   const r = PolicyFileSchema.safeParse(data ?? {});
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => {
+  const issues = [...(r.success ? [] : r.error.issues), ...crossCheck(data)];
+  if (!r.success || issues.length > 0) {
+    const lines = issues.map((i) => {
       const at = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(top level)';
-      const msg = i.code === 'unrecognized_keys' ? `unknown key(s) ${(i as { keys?: string[] }).keys?.join(', ')}` : i.message;
+      const code = (i as { code?: string }).code;
+      const msg = code === 'unrecognized_keys' ? `unknown key(s) ${(i as { keys?: string[] }).keys?.join(', ')}` : i.message;
       return `  - ${at}: ${msg}`;
     });
     throw new ConfigError(`Policy file ${source} has ${lines.length} problem${lines.length > 1 ? 's' : ''}:\n${lines.join('\n')}`);
   }
-  return toDetectionPolicy(r.data);
+  return toDetectionPolicy(r.data!);
 }
 
 /** Read VIGIL_POLICY_FILE. A missing or unreadable file is a ConfigError naming it. */

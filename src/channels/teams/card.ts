@@ -115,26 +115,26 @@ function responseActions(view: AlertView): Json[] {
     );
   if (live.has('dismiss'))
     actions.push(
-    enabled
-      ? confirmCard(
-          'Dismiss',
-          [
-            {
-              type: 'Input.ChoiceSet',
-              id: 'dismissReason',
-              label: 'Why dismiss?',
-              style: 'compact',
-              isRequired: true,
-              errorMessage: 'Pick a reason.',
-              value: 'false-positive',
-              choices: DISMISS_REASONS.map((c) => ({ ...c })),
-            },
-            { type: 'Input.Text', id: 'reason', label: 'Note (optional)', maxLength: 500 },
-          ],
-          executeAction('dismiss', 'Confirm: dismiss', id),
-        )
-      : executeAction('dismiss', 'Dismiss', id, undefined, false),
-  );
+      enabled
+        ? confirmCard(
+            'Dismiss',
+            [
+              {
+                type: 'Input.ChoiceSet',
+                id: 'dismissReason',
+                label: 'Why dismiss?',
+                style: 'compact',
+                isRequired: true,
+                errorMessage: 'Pick a reason.',
+                value: 'false-positive',
+                choices: DISMISS_REASONS.map((c) => ({ ...c })),
+              },
+              { type: 'Input.Text', id: 'reason', label: 'Note (optional)', maxLength: 500 },
+            ],
+            executeAction('dismiss', 'Confirm: dismiss', id),
+          )
+        : executeAction('dismiss', 'Dismiss', id, undefined, false),
+    );
   return actions;
 }
 

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../src/store/keys.js';
 import { sampleAlert } from './fixtures.js';
 import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, channelActivity, nockBotToken, startBot } from './harness.js';
@@ -175,5 +175,35 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     expect(JSON.stringify(mine.body!.value)).toContain('"verb":"suspend"');
     expect(JSON.stringify(theirs.body!.value)).not.toContain('"verb":"suspend"');
     expect(bot.actions.calls.length).toBe(before);
+  });
+});
+
+describe('Teams card action slower than the invoke budget', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startBot({ invokeBudgetMs: 50 });
+  });
+  afterAll(async () => bot.close());
+
+  it('answers "working on it" with disabled buttons, finishes in the background, and signals completion', async () => {
+    await bot.store.saveAlerts([sampleAlert({ id: 'al-slow' })]);
+    (bot.actions as unknown as { gate(): void }).gate();
+    const res = await bot.send(
+      channelActivity({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        from: { id: '29:alice', name: 'Alice Admin', aadObjectId: RESPONDER },
+        value: { action: { type: 'Action.Execute', verb: 'notify', data: { vigil: 'alert-action', alertId: 'al-slow', verb: 'notify' } } },
+      }),
+    );
+    const card = JSON.stringify(res.body!.value);
+    expect(card).toContain('Working on it');
+    expect(card).toContain('"value":"In progress"');
+    expect(card).toContain('"isEnabled":false');
+    expect(bot.actionsDone).not.toContain('al-slow');
+    (bot.actions as unknown as { open(): void }).open();
+    await vi.waitFor(() => expect(bot.actionsDone).toContain('al-slow'));
+    expect(await bot.store.getActionOutcome('al-slow', 'notify')).toMatchObject({ status: 'done' });
+    expect(bot.actions.calls).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import { createEnricher } from './enrich/index.js';
 import { buildEngineOptions } from './engine-setup.js';
 import { createLogger, registerSecrets, scrubSecrets, type Logger } from './log.js';
 import { InputError, openInput } from './sources/file.js';
+import { doctorCommand, exportCommand } from './ops/commands.js';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -20,6 +21,9 @@ Commands:
   replay <file|->       run the detections over a file (NDJSON, JSON array or API pages)
                         and print one alert per line as JSON
       --format table    print a readable table instead
+  doctor [--json]       check every configured integration for real; pass/fail table with fixes
+  export [--since 90d|2026-01-01] [--format csv|json] [--out file]
+                        write the alert history (default: the retention period, CSV to stdout)
   help                  this text
 
 Settings come from the environment and .env (see .env.example).`;
@@ -141,6 +145,10 @@ export async function main(argv: string[]): Promise<number> {
         return -1; // keep running
       case 'sweep':
         return await sweepCommand(cfg, log, values.once === true);
+      case 'doctor':
+        return await doctorCommand(argv.slice(argv.indexOf(command) + 1));
+      case 'export':
+        return await exportCommand(argv.slice(argv.indexOf(command) + 1));
       case 'replay':
         return await replayCommand(cfg, log, rest[0], typeof values.format === 'string' ? values.format : 'json');
       default:

@@ -1,6 +1,14 @@
 import type { Server } from 'node:http';
+import cron from 'node-cron';
 import { createActionsService } from './actions/index.js';
 import type { UserMessenger } from './actions/types.js';
+import type { StatusInfo } from './commands/status.js';
+import { createChatIntegrations } from './integrations.js';
+import { registerOpsRoutes } from './ops/health.js';
+import { checkKeyExpiry } from './ops/key-expiry.js';
+import { countAlerts, createMetrics, instrumentActions, instrumentChannel, observeSweep } from './ops/metrics.js';
+import { pruneHistory } from './ops/retention.js';
+import { createForwardingChannels } from './ops/wiring.js';
 import { createTerminalChannel } from './channels/terminal.js';
 import type { AlertChannel } from './channels/types.js';
 import type { Config } from './config/index.js';
@@ -65,11 +73,36 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const orgId = cfg.core.ATLASSIAN_ORG_ID ?? 'default';
   const enricher = await createEnricher(cfg.detection, log);
   const engine = await buildEngineOptions(cfg);
-  const channels: AlertChannel[] = [...(opts.channels ?? [])];
-  const messengers: UserMessenger[] = [];
+  const metrics = createMetrics();
   const dryRun = cfg.core.VIGIL_DRY_RUN;
-  const actions = createActionsService({ env: cfg.entra, store, log, dryRun, messengers: () => messengers });
-  void actions;
+  const startedAt = Date.now();
+  // Cards carry an activity *command* hint (/vigil activity <email>), not a web link: Vigil serves no
+  // unauthenticated page with a user's activity.
+  const activityUrl = undefined;
+  const messengers: UserMessenger[] = [];
+  const actions = instrumentActions(createActionsService({ env: cfg.entra, store, log, dryRun, messengers: () => messengers }), metrics);
+  const http = createHttpApp();
+
+  let integrationNames: string[] = [];
+  const status = async (): Promise<StatusInfo> => {
+    const cp = await store.getCheckpoint(orgId).catch(() => undefined);
+    return {
+      store: store.kind,
+      cursorUpdatedAt: cp?.updatedAt || undefined,
+      integrations: [
+        { name: 'atlassian', ok: !cfg.demo, detail: cfg.demo ? 'demo mode (no ATLASSIAN_API_KEY)' : `org ${orgId}` },
+        ...integrationNames.map((name) => ({ name, ok: true })),
+        { name: 'entra-id', ok: Boolean(cfg.entra.ENTRA_CLIENT_ID), detail: cfg.entra.ENTRA_CLIENT_ID ? undefined : 'not configured' },
+      ],
+      demo: cfg.demo,
+      dryRun,
+    };
+  };
+  const chat = await createChatIntegrations({ cfg, http, store, actions, log, status, activityUrl, onActionDone: () => void drain() });
+  messengers.push(...chat.messengers);
+  const forwarding = createForwardingChannels(cfg, { alertUrl: activityUrl });
+  integrationNames = [...chat.names, ...forwarding.map((c) => c.name)];
+  const channels: AlertChannel[] = [...(opts.channels ?? []), ...chat.channels, ...forwarding].map((c) => instrumentChannel(c, metrics));
 
   const outbox = createOutbox({ store, channels, log, dryRun });
   let draining: Promise<void> | undefined;
@@ -95,6 +128,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     log,
     seenWindowMs: cfg.core.VIGIL_SEEN_WINDOW,
     onIngested: (r) => {
+      metrics.eventsRead.inc(r.processed);
+      countAlerts(metrics, r.alerts);
       if (r.alerts.length > 0) void drain();
     },
   });
@@ -125,6 +160,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       maxPages: cfg.core.VIGIL_SWEEP_MAX_PAGES,
       signal,
     });
+    observeSweep(metrics, { ...s, watermark: (await store.getCheckpoint(orgId).catch(() => undefined))?.watermark });
     const line = `sweep: ${s.events} events read, ${s.alerts} alerts raised, ${s.skipped} malformed skipped, ${s.finishedAt - s.startedAt} ms`;
     if (s.ok) log.info(s, line);
     else log.error({ ...s }, `${line}; failed: ${s.error}`);
@@ -132,14 +168,32 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     return s;
   }
 
-  const http = createHttpApp();
   registerAtlassianWebhook(http, { secret: cfg.core.VIGIL_WEBHOOK_SECRET, maxBytes: cfg.core.VIGIL_WEBHOOK_MAX_BYTES, pipeline, log });
-  http.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  registerOpsRoutes(http, {
+    store,
+    metrics,
+    sweepIntervalMs: client ? sweepIntervalMs(cfg.core.VIGIL_SWEEP_SCHEDULE) : undefined,
+    startedAt,
+    metricsToken: cfg.ops.VIGIL_METRICS_TOKEN,
   });
+
+  /** Daily housekeeping: retention and the API key expiry warnings (14, 7 and 1 days before). */
+  async function housekeeping() {
+    const r = await pruneHistory({ store, days: cfg.core.VIGIL_RETENTION_DAYS, channels: channels.map((c) => c.name) });
+    if (r.removed > 0) log.info(r, 'alert history older than the retention period removed');
+    await checkKeyExpiry({
+      store,
+      expires: cfg.core.ATLASSIAN_API_KEY_EXPIRES,
+      warn: async (w) => {
+        log.warn({ daysLeft: w.daysLeft }, w.message);
+        await chat.notice(w.message);
+      },
+    });
+  }
 
   let server: Server | undefined;
   let sweeps: Scheduler | undefined;
+  let daily: Scheduler | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -155,6 +209,10 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
         const addr = server.address();
         if (addr && typeof addr === 'object') port = addr.port;
       }
+      await chat.start();
+      daily = createScheduler({ schedule: '17 3 * * *', name: 'housekeeping', run: () => housekeeping(), log });
+      daily.start();
+      void daily.runNow();
       if (client) {
         sweeps = createScheduler({ schedule: cfg.core.VIGIL_SWEEP_SCHEDULE, name: 'sweep', run: (signal) => sweep(signal).then(() => undefined), log });
         sweeps.start();
@@ -167,11 +225,21 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     async stop() {
       if (retryTimer) clearInterval(retryTimer);
       await sweeps?.stop();
+      await daily?.stop();
       if (server) await closeServer(server);
+      await chat.stop();
       await draining;
       await store.close();
     },
   };
+}
+
+/** The interval between two fires of a cron schedule (for the readiness check's "last sweep recent"). */
+export function sweepIntervalMs(schedule: string): number | undefined {
+  const task = cron.createTask(schedule, () => undefined);
+  const [a, b] = task.getNextRuns(2);
+  void task.destroy();
+  return a && b ? b.getTime() - a.getTime() : undefined;
 }
 
 export { createTerminalChannel };

@@ -130,6 +130,10 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   loadDotEnv();
+  if (command === 'doctor' || command === 'export') {
+    const { doctorCommand, exportCommand } = await import('./ops/commands.js');
+    return command === 'doctor' ? doctorCommand(argv.slice(1)) : exportCommand(argv.slice(1));
+  }
   let cfg: Config;
   try {
     cfg = loadConfig(process.env);

@@ -51,6 +51,8 @@ export interface SlackIntegration {
   stop(): Promise<void>;
   mode: 'socket' | 'http';
   bolt: App;
+  /** For the status provider (`/vigil status`, /readyz): workspace and mode, from auth.test at start-up. */
+  status(): { name: string; ok: boolean; detail: string };
 }
 
 /** Refuse a signed request whose timestamp is missing, not a number, or too far in the future. */
@@ -128,6 +130,11 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
     messenger: createSlackMessenger(messengerDeps),
     mode,
     bolt,
+    status: () => ({
+      name: 'Slack',
+      ok: true,
+      detail: `${mode === 'socket' ? 'Socket Mode' : `HTTP ${SLACK_EVENTS_PATH}`}, workspace ${auth.team ?? auth.team_id ?? '?'}, alerts to ${env.SLACK_ALERT_CHANNEL}`,
+    }),
     async start() {
       if (mode === 'socket') await bolt.start();
     },

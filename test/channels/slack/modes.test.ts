@@ -30,6 +30,7 @@ describe('Slack connection modes', () => {
     const d = deps({ SLACK_APP_TOKEN: 'xapp-1-A0APP-123-abcdef' });
     const integration = await createSlackIntegration(d);
     expect(integration.mode).toBe('socket');
+    expect(integration.status()).toEqual({ name: 'Slack', ok: true, detail: 'Socket Mode, workspace Example, alerts to C0ALERTS' });
     expect(slack.of('auth.test')).toHaveLength(1);
     const server = await listen(d.app, '127.0.0.1', 0, silentLog);
     closers.push(() => closeServer(server));

@@ -33,7 +33,8 @@ export function siemChannelName(url: string): string {
  * retries later.
  */
 export function createWebhookChannel(opts: WebhookChannelOptions): AlertChannel {
-  registerSecrets([opts.secret, opts.authorization]);
+  // Some receivers carry their credential in the URL (e.g. an HTTP collector code): never log it.
+  registerSecrets([opts.secret, opts.authorization, opts.url]);
   const now = opts.now ?? Date.now;
   const host = new URL(opts.url).host;
   const name = siemChannelName(opts.url);

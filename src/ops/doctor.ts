@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
+import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { checkAtlassian } from './checks/atlassian.js';
 import { checkJira } from './checks/jira.js';
@@ -76,4 +77,24 @@ export function formatDoctorTable(rows: DoctorRow[]): string {
   const warns = rows.filter((r) => r.status === 'warn').length;
   out.push('', fails === 0 ? `All checks passed${warns ? ` (${warns} warning${warns === 1 ? '' : 's'})` : ''}.` : `${fails} check${fails === 1 ? '' : 's'} failed.`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The start-up doctor: run every check and log the outcome (a warning with the fix per failed or warned check),
+ * so an operator sees a broken integration in the first lines of the log. Never throws.
+ */
+export async function runStartupDoctor(config: Config, deps: DoctorDeps & { log: Logger }): Promise<DoctorRow[]> {
+  try {
+    const rows = await runDoctor(config, deps);
+    for (const r of rows) {
+      if (r.status === 'fail') deps.log.warn({ check: r.check, fix: r.fix }, `doctor: ${r.check} failed: ${r.detail}`);
+      else if (r.status === 'warn') deps.log.warn({ check: r.check, fix: r.fix }, `doctor: ${r.check}: ${r.detail}`);
+    }
+    const failed = rows.filter((r) => r.status === 'fail').length;
+    deps.log.info({ checks: rows.length, failed }, failed ? `doctor: ${failed} check(s) failed; run "vigil doctor" for the table` : 'doctor: all checks passed');
+    return rows;
+  } catch (err) {
+    deps.log.warn({ err: (err as Error).message }, 'doctor could not run');
+    return [];
+  }
 }

@@ -2,7 +2,8 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { readCredentials } from '../../src/ops/credentials.js';
-import { formatDoctorTable, runDoctor, type DoctorRow } from '../../src/ops/doctor.js';
+import { createLogger } from '../../src/log.js';
+import { formatDoctorTable, runDoctor, runStartupDoctor, type DoctorRow } from '../../src/ops/doctor.js';
 import { checkReadiness } from '../../src/ops/health.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { createMemoryKV, type KV } from '../../src/store/kv.js';
@@ -184,5 +185,19 @@ describe('vigil doctor', () => {
     expect(byCheck(rows, 'Atlassian API key')?.status).toBe('skip');
     const unopened = await runDoctor(loadConfig({ VIGIL_STORE_URL: 'memory://' }), { store: () => Promise.reject(new Error('SQLITE_CANTOPEN')), now: () => NOW });
     expect(unopened[0]).toMatchObject({ status: 'fail', detail: 'cannot open: SQLITE_CANTOPEN' });
+  });
+});
+
+describe('start-up doctor', () => {
+  it('logs each failed check with its fix, and never a secret', async () => {
+    mockIntegrations({ member: false });
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (s: string) => lines.push(s) });
+    const rows = await runStartupDoctor(loadConfig(ENV), { store: createStore(createMemoryKV()), now: () => NOW, log });
+    expect(rows.filter((r) => r.status === 'fail').map((r) => r.check)).toEqual(['Slack channel C0CRIT']);
+    const records = lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
+    expect(records.find((r) => r.level === 40)).toMatchObject({ msg: 'doctor: Slack channel C0CRIT failed: the bot is not a member of #sec-critical', fix: 'Invite the bot: /invite @Vigil in #sec-critical' });
+    expect(records.at(-1)?.msg).toContain('1 check(s) failed');
+    for (const s of Object.values(SECRETS)) expect(lines.join('')).not.toContain(s);
   });
 });

@@ -33,6 +33,12 @@ describe('Jira payloads', () => {
     expect(fields).toEqual(golden);
   });
 
+  it('links each distinct URL once', () => {
+    const url = 'https://vigil.example.com/activity/dana';
+    const fields = renderJiraIssueFields(makeView({ activityUrl: url }), { projectKey: 'SEC', issueType: 'Task', labels: [], alertUrl: url });
+    expect(JSON.stringify(fields).split(`"href":"${url}"`)).toHaveLength(2);
+  });
+
   it('never emits an empty text node and never links a non-http URL', () => {
     const view = makeView({ alert: makeAlert({ summary: '', evidence: [{ label: 'Note', value: '' }], runbook: 'javascript:alert(1)' }) });
     const json = JSON.stringify(renderJiraIssueFields(view, { projectKey: 'SEC', issueType: 'Task', labels: [] }));

@@ -38,8 +38,10 @@ function linkParagraph(view: AlertView, alertUrl: string | undefined): AdfNode |
     ['Runbook', safeHref(view.alert.runbook)],
   ];
   const nodes: AdfNode[] = [];
+  const used = new Set<string>();
   for (const [label, href] of links) {
-    if (!href) continue;
+    if (!href || used.has(href)) continue;
+    used.add(href);
     if (nodes.length > 0) nodes.push(text(' | '));
     nodes.push(link(label, href));
   }

@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { createRequire } from 'node:module';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type ActivityHandler } from 'botbuilder';
 
@@ -81,12 +82,36 @@ function hardenAuthErrors(auth: ConfigurationBotFrameworkAuthentication): void {
   auth.authenticateChannelRequest = (header) => channel(header).catch((err: unknown) => Promise.reject(asAuthError(err)));
 }
 
+/** The minimum every Bot Framework activity has; anything else is refused with 400 before the adapter sees it. */
+const ActivityEnvelope = z.looseObject({ type: z.string().min(1).max(100) });
+
 /**
  * POST /api/messages with its own JSON body parser (the Vigil app has no global one). The SDK validates the
- * Bot Framework JWT on every request: a missing or invalid token is answered 401.
+ * Bot Framework JWT on every request: a missing or invalid token is answered 401. Malformed bodies get a
+ * clear 400 and internal errors a bare 500 (never a stack trace).
  */
-export function registerBotRoute(app: Express, adapter: CloudAdapter, bot: ActivityHandler, path = '/api/messages'): void {
-  app.post(path, express.json({ limit: '1mb' }), async (req, res) => {
-    await adapter.process(req as never, res as never, (ctx) => bot.run(ctx));
-  });
+export function registerBotRoute(app: Express, adapter: CloudAdapter, bot: ActivityHandler, log: Logger, path = '/api/messages'): void {
+  const json = express.json({ limit: '1mb' });
+  app.post(
+    path,
+    (req: Request, res: Response, next: NextFunction) =>
+      json(req, res, (err?: unknown) => {
+        if (!err) return next();
+        const status = (err as { status?: number }).status === 413 ? 413 : 400;
+        res.status(status).json({ error: status === 413 ? 'body too large (1 MB max)' : 'body is not valid JSON' });
+      }),
+    async (req: Request, res: Response) => {
+      const envelope = ActivityEnvelope.safeParse(req.body);
+      if (!envelope.success) {
+        res.status(400).json({ error: 'not a Bot Framework activity: a JSON object with a "type" is expected' });
+        return;
+      }
+      try {
+        await adapter.process(req as never, res as never, (ctx) => bot.run(ctx));
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'Teams request failed');
+        if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+      }
+    },
+  );
 }

@@ -74,7 +74,7 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     onActionDone: deps.onActionDone,
   });
   const bot = new VigilTeamsBot({ store: deps.store, conversations, isResponder, status: deps.status, log: tlog, now, handleCardAction });
-  registerBotRoute(deps.app, adapter, bot, deps.path);
+  registerBotRoute(deps.app, adapter, bot, tlog, deps.path);
   const sender = createTeamsSender({
     adapter,
     appId: env.MICROSOFT_APP_ID!,

@@ -207,3 +207,29 @@ describe('Teams card action slower than the invoke budget', () => {
     expect(bot.actions.calls).toHaveLength(1);
   });
 });
+
+describe('/api/messages input handling', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startBot();
+  });
+  afterAll(async () => bot.close());
+
+  const post = (body: string) => fetch(bot.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bot.openid.token()}` }, body });
+
+  it('malformed JSON, a body without an activity type and an oversized body get a clear 4xx, not a stack trace', async () => {
+    const bad = await post('{"type":');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'body is not valid JSON' });
+    const untyped = await post('{"text":"hi"}');
+    expect(untyped.status).toBe(400);
+    expect((await untyped.json()).error).toMatch(/"type" is expected/);
+    const big = await post(JSON.stringify({ type: 'message', text: 'x'.repeat(1_100_000) }));
+    expect(big.status).toBe(413);
+  });
+
+  it('only POST is served', async () => {
+    const res = await fetch(bot.url);
+    expect(res.status).toBe(404);
+  });
+});

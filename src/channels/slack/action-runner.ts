@@ -18,6 +18,8 @@ export interface RunnerDeps {
   dryRun: boolean;
   activityUrl?: (alert: Alert) => string | undefined;
   now?: () => number;
+  /** Called after an action ran (e.g. drain the outbox so the other channels' cards update). */
+  onDone?: () => void;
 }
 
 export interface CardWhere {
@@ -82,6 +84,7 @@ export function createActionRunner(deps: RunnerDeps) {
     }
     await thread(where, outcomeLine(outcome) + (outcome.warnings.length ? `\n${outcome.warnings.map((w) => `• ${w}`).join('\n')}` : ''));
     deps.log.info({ alertId, kind, status: outcome.status, by: user.id }, `${actionLabel(kind)}: ${outcome.status}`);
+    deps.onDone?.();
   }
 
   return {

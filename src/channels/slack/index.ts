@@ -33,6 +33,8 @@ export interface SlackIntegrationDeps {
   dryRun: boolean;
   status: () => Promise<StatusInfo>;
   activityUrl?: (alert: Alert) => string | undefined;
+  /** Called after a click changed an alert (action outcome, user answer): drain the outbox so other channels update. */
+  onActionDone?: () => void;
   /** Test seams. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -116,9 +118,9 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const client = bolt.client;
   const sender = createSlackSender({ client, log, now: deps.now, sleep: deps.sleep, minIntervalMs: deps.minIntervalMs });
   const responders = createResponderCheck({ responders: env.SLACK_RESPONDERS, client, sender, store: deps.store, log, cacheMs: env.SLACK_RESPONDER_CACHE_SECONDS * 1000, now: deps.now });
-  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, activityUrl: deps.activityUrl, now: deps.now });
+  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, activityUrl: deps.activityUrl, now: deps.now, onDone: deps.onActionDone });
   const channel = createSlackChannel({ sender, routes: parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES), log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
-  const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now };
+  const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };
 
   registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun });
   registerAnswerHandlers(bolt, messengerDeps);

@@ -21,6 +21,7 @@ export interface MessengerDeps {
   log: Logger;
   pings: () => string[];
   now?: () => number;
+  onDone?: () => void;
 }
 
 /** Who a "Was this you?" DM went to, so only that user's answer counts. */
@@ -77,21 +78,20 @@ export function registerAnswerHandlers(app: App, deps: MessengerDeps): void {
         return deps.runner.ephemeral(where, b.user.id, 'This question was not sent to you, so your answer was not recorded.');
       }
       const at = now();
+      // Claim the thread ping before the answer is recorded (which queues the card update), so the card's next
+      // delivery knows this "no" is already pinged here and does not ping twice.
+      const delivery = await deps.store.getDelivery(SLACK_CHANNEL_NAME, alertId);
+      if (answer === 'no' && delivery) await deps.store.saveDelivery({ ...delivery, ref: { ...delivery.ref, pingedAnswerAt: String(at) } });
       try {
         await deps.actions.recordUserAnswer({ alertId, answer, by: { platform: 'slack', id: b.user.id, name: b.user.name }, at });
       } catch (err) {
         deps.log.error({ alertId, err: (err as Error).message }, 'recording the user answer failed');
         return deps.runner.ephemeral(where, b.user.id, 'Sorry, your answer could not be recorded. Please press the button again.');
       }
+      deps.onDone?.();
       await deps.sender.update(where.channel, where.ts, renderAnswered(answer)).catch((err) => deps.log.warn({ err: (err as Error).message }, 'DM update failed'));
       const card = await deliveredCard(deps.store, alertId);
-      if (!card) return;
-      await deps.runner.thread(card, renderAnswerReply(answer, b.user.id, answer === 'no' ? deps.pings() : []));
-      if (answer === 'no') {
-        // Remember the ping so the card's next delivery does not ping again.
-        const d = await deps.store.getDelivery(SLACK_CHANNEL_NAME, alertId);
-        if (d) await deps.store.saveDelivery({ ...d, ref: { ...d.ref, pingedAnswerAt: String(at) } });
-      }
+      if (card) await deps.runner.thread(card, renderAnswerReply(answer, b.user.id, answer === 'no' ? deps.pings() : []));
     });
   }
 }

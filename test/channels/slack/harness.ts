@@ -17,6 +17,8 @@ export interface Harness {
   actions: ReturnType<typeof fakeActions>;
   integration: SlackIntegration;
   sleeps: number[];
+  /** How often the integration reported a finished action (the app drains the outbox then). */
+  done: { count: number };
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startHarness(opts: {
   });
   const app = createHttpApp();
   const sleeps: number[] = [];
+  const done = { count: 0 };
   const integration = await createSlackIntegration({
     env,
     app,
@@ -60,6 +63,9 @@ export async function startHarness(opts: {
     dryRun: opts.dryRun ?? false,
     status: opts.status ?? (async () => ({ store: 'memory', integrations: [{ name: 'Slack', ok: true }] })),
     processBeforeResponse: true,
+    onActionDone: () => {
+      done.count++;
+    },
     retryConfig: { retries: 0 },
     minIntervalMs: 0,
     sleep: async (ms) => {
@@ -74,6 +80,7 @@ export async function startHarness(opts: {
     actions,
     integration,
     sleeps,
+    done,
     close: () => closeServer(server),
   };
 }

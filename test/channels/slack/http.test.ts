@@ -64,6 +64,7 @@ describe('Slack clicks', () => {
     const res = await postSigned(h.url, click('U0MALLORY', ACTION.revoke));
     expect(res.status).toBe(200);
     expect(h.actions.calls).toEqual([]);
+    expect(h.done.count).toBe(0);
     expect(h.slack.of('usergroups.users.list')).toEqual([expect.objectContaining({ usergroup: 'S0SECTEAM' })]);
     expect(h.slack.of('chat.postEphemeral')).toEqual([expect.objectContaining({ channel: 'C0ALERTS', user: 'U0MALLORY', text: expect.stringContaining('not an authorised') })]);
     expect(h.slack.of('chat.update')).toEqual([]);
@@ -88,6 +89,7 @@ describe('Slack clicks', () => {
     expect(thread.map((m) => m.thread_ts)).toEqual(['1700000000.000001', '1700000000.000001']);
     expect(thread[0]!.text).toContain('<@U0ALICE> requested *Require re-sign-in*');
     expect(thread[1]!.text).toContain('*Re-sign-in required* by <@U0ALICE>');
+    expect(h.done.count).toBe(1);
   });
 
   it('a double click (and a second responder at the same time) produce one action call', async () => {

@@ -60,6 +60,7 @@ describe('"Was this you?" on Slack', () => {
     expect(ping).toMatchObject({ channel: 'C0ALERTS', thread_ts: '1700000000.000001' });
     expect(ping.text).toContain('<@U0ALICE> <@U0BOB> <!subteam^S0SECTEAM>');
     expect(ping.text).toContain('NO, it was not me');
+    expect(h.done.count).toBe(1);
     const d = await h.store.getDelivery('slack', alert.id);
     expect(d?.ref.pingedAnswerAt).toBe(String(h.actions.answers[0]!.at));
   });

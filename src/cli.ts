@@ -10,7 +10,6 @@ import { createEnricher } from './enrich/index.js';
 import { buildEngineOptions } from './engine-setup.js';
 import { createLogger, registerSecrets, scrubSecrets, type Logger } from './log.js';
 import { InputError, openInput } from './sources/file.js';
-import { doctorCommand, exportCommand } from './ops/commands.js';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -149,10 +148,6 @@ export async function main(argv: string[]): Promise<number> {
         return -1; // keep running
       case 'sweep':
         return await sweepCommand(cfg, log, values.once === true);
-      case 'doctor':
-        return await doctorCommand(argv.slice(argv.indexOf(command) + 1));
-      case 'export':
-        return await exportCommand(argv.slice(argv.indexOf(command) + 1));
       case 'replay':
         return await replayCommand(cfg, log, rest[0], typeof values.format === 'string' ? values.format : 'json');
       default:

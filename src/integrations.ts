@@ -57,6 +57,7 @@ export async function createChatIntegrations(deps: {
       dryRun: cfg.core.VIGIL_DRY_RUN,
       status: deps.status,
       activityUrl: deps.activityUrl,
+      onActionDone: deps.onActionDone,
     });
     out.channels.push(slack.channel);
     out.messengers.push(slack.messenger);

@@ -40,7 +40,7 @@ function who(by: ActionOutcome['by']): string {
 /** One line per outcome, e.g. "✅ *Suspended* by @alice at 14:02: done". Never claims more than the status says. */
 export function outcomeLine(o: ActionOutcome): string {
   const at = slackDate(o.at, '{time}');
-  const msg = o.message ? `: ${esc(o.message, 600)}` : '';
+  const msg = o.message ? `: ${esc(o.message.trim().replace(/\.+$/, ''), 600)}` : '';
   switch (o.status) {
     case 'done':
       return `✅ *${DONE_LABEL[o.kind]}* by ${who(o.by)} at ${at}${msg}`;

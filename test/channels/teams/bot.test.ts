@@ -134,9 +134,10 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     const before = bot.actions.calls.length;
     (bot.actions as unknown as { gate(): void }).gate();
     const first = bot.send(invoke('revoke', { alertId: 'al-retry' }, RESPONDER, 'inv-retry-1'));
-    await new Promise((r) => setTimeout(r, 150));
+    // The first invoke is inside the (blocked) action when Teams' retry arrives.
+    await vi.waitFor(() => expect(bot.actions.calls.length - before).toBe(1));
     const second = bot.send(invoke('revoke', { alertId: 'al-retry' }, RESPONDER, 'inv-retry-1'));
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 100)); // let the retry reach the handler (it must join, not execute)
     (bot.actions as unknown as { open(): void }).open();
     const [a, b] = await Promise.all([first, second]);
     expect(bot.actions.calls.length - before).toBe(1);

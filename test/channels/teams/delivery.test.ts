@@ -136,6 +136,27 @@ describe('Teams proactive alert delivery', () => {
   });
 });
 
+describe('TEAMS_ALERT_CHANNEL by channel id', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startBot({ env: { TEAMS_ALERT_CHANNEL: `${CHANNEL_ID};messageid=1699999999000` } });
+  });
+  afterAll(async () => bot.close());
+
+  it('matches the stored channel by id (a thread suffix is ignored), even when another channel subscribed', async () => {
+    expect((await bot.send(install())).status).toBe(200);
+    const other = '19:0therchannel0000000000000000000@thread.tacv2';
+    const otherInstall = install();
+    otherInstall.conversation = { isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: other };
+    otherInstall.channelData = { team: { id: TEAM_ID }, channel: { id: other }, tenant: { id: TENANT_ID } };
+    expect((await bot.send(otherInstall)).status).toBe(200);
+    nockBotToken();
+    const scope = connector().post(path(CHANNEL_ID)).reply(201, { id: '1700000000444' });
+    expect(await bot.channel.deliver(sampleView(), undefined)).toEqual({ conversationId: CHANNEL_ID, activityId: '1700000000444' });
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
 describe('Teams uninstall', () => {
   let bot: Bot;
   beforeAll(async () => {

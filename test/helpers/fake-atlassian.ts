@@ -22,6 +22,8 @@ export interface FakeAtlassian {
   rejectCursors: Set<string>;
   actions: Array<{ id: string; displayName: string }>;
   onPage?: (page: number) => void;
+  /** Delay before answering each events-stream page, ms (a slow API). */
+  pageDelayMs: number;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
   const orgId = opts.orgId ?? 'org-1';
   const apiKey = opts.apiKey ?? 'test-atlassian-key-0001';
   let pages = 0;
-  const fake: Omit<FakeAtlassian, 'url' | 'close'> = { orgId, apiKey, events: [], faults: [], requests: [], rejectCursors: new Set(), actions: [] };
+  const fake: Omit<FakeAtlassian, 'url' | 'close'> = { orgId, apiKey, events: [], faults: [], requests: [], rejectCursors: new Set(), actions: [], pageDelayMs: 0 };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
@@ -81,6 +83,8 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
       offset = fake.events.findIndex((e) => Date.parse(e.attributes.processedAt ?? e.attributes.time) >= from);
       if (offset < 0) offset = fake.events.length;
     }
+    if (fake.pageDelayMs > 0) await new Promise((r) => setTimeout(r, fake.pageDelayMs));
+    if (res.destroyed) return;
     const data = fake.events.slice(offset, offset + limit);
     const next = encodeCursor(offset + data.length);
     fake.onPage?.(++pages);

@@ -27,4 +27,9 @@ export interface AlertChannel {
    * Returns the reference per alert id. Alerts it leaves out of the map are delivered one by one.
    */
   deliverBatch?(views: AlertView[]): Promise<Map<string, Record<string, string>>>;
+  /**
+   * Optional: after a crash between a post and the saved reference (`previous.intentAt` set, nothing delivered),
+   * look up whether the alert was already posted and return its reference, so it is not posted twice.
+   */
+  recover?(view: AlertView, previous: Delivery): Promise<Record<string, string> | undefined>;
 }

@@ -80,6 +80,7 @@ export function instrumentChannel(channel: AlertChannel, metrics: Metrics): Aler
       }
     },
   };
+  if (channel.recover) wrapped.recover = channel.recover.bind(channel);
   if (channel.deliverBatch) {
     const batch = channel.deliverBatch.bind(channel);
     wrapped.deliverBatch = async (views) => {

@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import { createLocalLockBackend, createRedisLockBackend, type LockBackend, type RedisLockClient } from './locks.js';
 
 /** The minimal key-value contract Vigil needs. keyv implements it for SQLite, Redis, PostgreSQL and memory. */
 export interface KV {
@@ -8,11 +9,13 @@ export interface KV {
   close(): Promise<void>;
   /** The backend kind, for status output (never the URL: it may carry a password). */
   readonly kind: 'sqlite' | 'redis' | 'postgres' | 'memory';
+  /** Lock primitive (src/store/locks.ts): Redis SET NX PX when shared by replicas, in-process otherwise. */
+  readonly locks?: LockBackend;
 }
 
 export const DEFAULT_STORE_URL = 'sqlite://./data/vigil.sqlite';
 
-function wrap(keyv: Keyv, kind: KV['kind']): KV {
+function wrap(keyv: Keyv, kind: KV['kind'], locks: LockBackend = createLocalLockBackend()): KV {
   let lastError: unknown;
   keyv.on('error', (err: unknown) => {
     lastError = err;
@@ -26,6 +29,7 @@ function wrap(keyv: Keyv, kind: KV['kind']): KV {
   };
   return {
     kind,
+    locks,
     async get(key) {
       const v = await keyv.get(key);
       check();
@@ -76,7 +80,8 @@ export async function openKV(url: string): Promise<KV> {
       },
       { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 },
     );
-    return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis');
+    const locks = createRedisLockBackend(async () => (await store.getClient()) as unknown as RedisLockClient);
+    return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis', locks);
   }
   if (u.startsWith('postgres://') || u.startsWith('postgresql://')) {
     const { default: KeyvPostgres } = await import('@keyv/postgres');

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Alert, ActionOutcome, SEVERITY_RANK } from '../domain/index.js';
-import { createMutex } from '../lib/mutex.js';
 import { keys } from './keys.js';
 import type { KV } from './kv.js';
+import { createLocalLockBackend, createLocks } from './locks.js';
 
 export const Checkpoint = z.object({
   /** events-stream cursor to resume from (returned even on the last page). */
@@ -29,6 +29,8 @@ export const Delivery = z.object({
   lastError: z.string().optional(),
   nextAttemptAt: z.number().optional(),
   deliveredAt: z.number().optional(),
+  /** Written just before a first post: a crash after the post and before the ref is saved leaves this behind. */
+  intentAt: z.number().optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 
@@ -96,7 +98,9 @@ async function read<T>(kv: KV, key: string, schema: z.ZodType<T>): Promise<T | u
  * mutex (multi-replica deployments additionally take the store lock around sweeps and drains).
  */
 export function createStore(kv: KV) {
-  const exclusive = createMutex();
+  const locks = createLocks(kv.locks ?? createLocalLockBackend());
+  // Shared lists (outbox, alert index, audit trails) are read-modify-written: one writer at a time across replicas.
+  const exclusive = locks.mutex('store', { ttlMs: 30_000, waitMs: 30_000 });
 
   async function upsertIndex(alert: Alert) {
     const index = (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [];
@@ -111,6 +115,7 @@ export function createStore(kv: KV) {
     kv,
     kind: kv.kind,
     exclusive,
+    locks,
 
     getCheckpoint: (orgId: string) => read(kv, keys.checkpoint(orgId), Checkpoint),
     saveCheckpoint: (orgId: string, cp: Checkpoint) => kv.set(keys.checkpoint(orgId), cp),
@@ -167,9 +172,19 @@ export function createStore(kv: KV) {
       }),
 
     pendingOutbox: async () => (await read(kv, keys.outbox(), z.array(z.string()))) ?? [],
-    removeFromOutbox: (ids: string[]) =>
+    /**
+     * Take delivered alerts off the outbox. With `delivered` (id → revision every channel now has), an alert
+     * that gained a newer revision meanwhile (a click on another replica) stays queued.
+     */
+    removeFromOutbox: (ids: string[], delivered?: ReadonlyMap<string, number>) =>
       exclusive(async () => {
         const drop = new Set(ids);
+        if (delivered)
+          for (const id of ids) {
+            const current = await read(kv, keys.alert(id), Alert).catch(() => undefined);
+            const rev = delivered.get(id);
+            if (current && rev !== undefined && current.revision > rev) drop.delete(id);
+          }
         const pending = ((await read(kv, keys.outbox(), z.array(z.string()))) ?? []).filter((id) => !drop.has(id));
         await kv.set(keys.outbox(), pending);
       }),

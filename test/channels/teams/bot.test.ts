@@ -224,7 +224,7 @@ describe('/api/messages input handling', () => {
     expect(await bad.json()).toEqual({ error: 'body is not valid JSON' });
     const untyped = await post('{"text":"hi"}');
     expect(untyped.status).toBe(400);
-    expect((await untyped.json()).error).toMatch(/"type" is expected/);
+    expect(((await untyped.json()) as { error: string }).error).toMatch(/"type" is expected/);
     const big = await post(JSON.stringify({ type: 'message', text: 'x'.repeat(1_100_000) }));
     expect(big.status).toBe(413);
   });

@@ -68,6 +68,7 @@ export async function* readEvents(input: Readable, file: string): AsyncGenerator
 
   for await (const chunk of chunks()) {
     buf += chunk;
+    let nextBackslash = -2; // unknown for this buffer
     const out: RawItem[] = [];
     let i = pos;
     const n = buf.length;
@@ -83,9 +84,11 @@ export async function* readEvents(input: Readable, file: string): AsyncGenerator
             keyStart = -1;
           }
         } else {
-          // Jump to the next quote or backslash.
+          // Jump to the next quote or backslash. The next backslash is cached: searching for it from every string
+          // rescanned the rest of the chunk each time (quadratic when a chunk has no backslash at all).
           const q = buf.indexOf('"', i + 1);
-          const b = buf.indexOf('\\', i + 1);
+          if (nextBackslash !== -1 && nextBackslash <= i) nextBackslash = buf.indexOf('\\', i + 1);
+          const b = nextBackslash;
           const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
           if (next === -1) {
             i = n;

@@ -96,7 +96,8 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
     open: { ...prior.open },
   };
   const ownedUsers = new Set<string>();
-  const owned = new Set<string>();
+  /** State objects created or copied in this run (so they may be changed in place). */
+  const owned = new WeakSet<object>();
   const changed = new Map<string, Alert>();
 
   const userRecord = (id: string, time: number): UserRecord => {
@@ -112,6 +113,15 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
     }
     return rec;
   };
+  const own = (det: AnyDetection, store: Record<string, unknown>, slot: string): unknown => {
+    let s = store[slot];
+    if (s === undefined) s = det.initialState!();
+    else if (typeof s === 'object' && s !== null && owned.has(s)) return s;
+    else s = det.cloneState ? det.cloneState(s) : structuredClone(s);
+    if (typeof s === 'object' && s !== null) owned.add(s);
+    store[slot] = s;
+    return s;
+  };
 
   for (const event of events) {
     if (event.time > state.now) state.now = event.time;
@@ -120,6 +130,8 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
     if (event.time < rec.first) rec.first = event.time;
     if (event.time > rec.last) rec.last = event.time;
     const learning = event.time - state.orgFirstSeen < LEARNING_MS || event.time - rec.first < LEARNING_MS;
+    // One context per event; only `settings` changes between detections (detections never keep it).
+    const ctx: DetectionContext = { settings: undefined as unknown as DetectionSettings, learning, userCountries: rec.countries, orgCountries: state.orgCountries };
 
     for (const det of opts.detections) {
       if (!det.accepts(event)) continue;
@@ -128,16 +140,9 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
       let detState: unknown;
       if (det.initialState) {
         const key = det.stateKey?.(event);
-        const ownKey = key === undefined ? `${det.id}\u0000@${event.actor.id}` : `${det.id}\u0000${key}`;
-        const store: Record<string, unknown> = key === undefined ? rec.d : state.keyed;
-        const slot = key === undefined ? det.id : ownKey;
-        detState = store[slot];
-        if (detState === undefined) detState = det.initialState();
-        else if (!owned.has(ownKey)) detState = det.cloneState ? det.cloneState(detState) : structuredClone(detState);
-        store[slot] = detState;
-        owned.add(ownKey);
+        detState = key === undefined ? own(det, rec.d, det.id) : own(det, state.keyed, `${det.id}\u0000${key}`);
       }
-      const ctx: DetectionContext = { settings, learning, userCountries: rec.countries, orgCountries: state.orgCountries };
+      ctx.settings = settings;
       const drafts = det.evaluate(event, detState, ctx);
       if (det.needsBaseline && learning) continue;
       for (const draft of drafts) {

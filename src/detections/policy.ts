@@ -53,8 +53,21 @@ export function compileMatch(m: PolicySpec['match']): (e: NormalizedEvent) => bo
   const countries = lower(m.countries);
   const sites = lower(m.sites);
   const ips = m.ips;
+  // Action keys repeat endlessly: remember each key/display-name pair's verdict (bounded).
+  const actionVerdicts = new Map<string, boolean>();
+  const actionMatches = (e: NormalizedEvent): boolean => {
+    if (!actions) return true;
+    const key = e.actionName === undefined ? e.action : `${e.action}\u0000${e.actionName}`;
+    let v = actionVerdicts.get(key);
+    if (v === undefined) {
+      v = actions.some((r) => r.test(e.action) || (e.actionName !== undefined && r.test(e.actionName)));
+      if (actionVerdicts.size >= 10_000) actionVerdicts.clear();
+      actionVerdicts.set(key, v);
+    }
+    return v;
+  };
   return (e) => {
-    if (actions && !actions.some((r) => r.test(e.action) || (e.actionName !== undefined && r.test(e.actionName)))) return false;
+    if (!actionMatches(e)) return false;
     if (text) {
       const hay = `${e.action}\n${e.actionName ?? ''}\n${e.message ?? ''}`.toLowerCase();
       if (!text.some((t) => hay.includes(t))) return false;

@@ -50,8 +50,14 @@ for (const [alias, code] of Object.entries(ALIASES)) if (!BY_NAME.has(alias) && 
 
 /** Country by English name (as Atlassian's `countryName`), official name or common alias; case/accents ignored. */
 export function countryByName(name: string | undefined): Country | undefined {
-  return name ? BY_NAME.get(fold(name)) : undefined;
+  if (!name) return undefined;
+  if (cache.has(name)) return cache.get(name);
+  const c = BY_NAME.get(fold(name));
+  if (cache.size > 5_000) cache.clear(); // arbitrary input strings cannot grow it without bound
+  cache.set(name, c);
+  return c;
 }
+const cache = new Map<string, Country | undefined>();
 
 export function countryByCode(code: string | undefined): Country | undefined {
   return code ? BY_CODE.get(code.toUpperCase()) : undefined;

@@ -47,23 +47,25 @@ export async function loadIpListSource(source: string, log: Logger, name?: strin
   }
 }
 
+type Intel = NonNullable<NormalizedEvent['intel']>;
+
+/** Which lists an IP is on; undefined when none. */
+export function intelOf(ip: string, anonymous: IpList[], suspicious: IpList[], trusted: IpList[]): Intel | undefined {
+  const anon = anonymous.filter((l) => l.size > 0 && l.has(ip)).map((l) => l.name);
+  const susp = suspicious.filter((l) => l.size > 0 && l.has(ip)).map((l) => l.name);
+  const isTrusted = trusted.some((l) => l.size > 0 && l.has(ip));
+  if (anon.length === 0 && susp.length === 0 && !isTrusted) return undefined;
+  return { ...(anon.length ? { anonymous: anon } : {}), ...(susp.length ? { suspicious: susp } : {}), ...(isTrusted ? { trusted: true } : {}) };
+}
+
+function withIntel(e: NormalizedEvent, found: Intel | undefined): NormalizedEvent {
+  return found ? { ...e, intel: { ...e.intel, ...found } } : e;
+}
+
 /** Mark the event with the names of the lists its IP is on. */
 export function markIntel(e: NormalizedEvent, anonymous: IpList[], suspicious: IpList[], trusted: IpList[]): NormalizedEvent {
   const ip = e.location?.ip;
-  if (!ip) return e;
-  const anon = anonymous.filter((l) => l.has(ip)).map((l) => l.name);
-  const susp = suspicious.filter((l) => l.has(ip)).map((l) => l.name);
-  const isTrusted = trusted.some((l) => l.has(ip));
-  if (anon.length === 0 && susp.length === 0 && !isTrusted) return e;
-  return {
-    ...e,
-    intel: {
-      ...e.intel,
-      ...(anon.length ? { anonymous: anon } : {}),
-      ...(susp.length ? { suspicious: susp } : {}),
-      ...(isTrusted ? { trusted: true } : {}),
-    },
-  };
+  return ip ? withIntel(e, intelOf(ip, anonymous, suspicious, trusted)) : e;
 }
 
 /** The geolocation database from VIGIL_GEOIP_DB: unset → bundled DB-IP City Lite; `off` → none; else .mmdb paths. */
@@ -116,10 +118,28 @@ export async function createEnricher(env: DetectionEnv, log: Logger, deps: Enric
     trusted = [parseIpList('trusted-networks', env.VIGIL_TRUSTED_NETWORKS.join('\n')).list];
     if (withTor && torUrl && torUrl.toLowerCase() !== 'off') tor = (await loadIpListSource(torUrl, log, 'tor-exit-list')) ?? tor;
   }
+  // IPs repeat (a user keeps their IP for days): remember each IP's marks until the lists change.
+  const memo = new Map<string, Intel | null>();
+  const lookup = (ip: string): Intel | undefined => {
+    let found = memo.get(ip);
+    if (found === undefined) {
+      found = intelOf(ip, [tor ?? snapshot, ...anonymous], suspicious, trusted) ?? null;
+      if (memo.size >= 200_000) memo.clear();
+      memo.set(ip, found);
+    }
+    return found ?? undefined;
+  };
   // At start-up only configured sources are read; the Tor Project list is fetched by the refresh job.
   await reload(false);
   return {
-    enrich: (e) => markIntel(geo(e), [tor ?? snapshot, ...anonymous], suspicious, trusted),
-    refresh: () => reload(true),
+    enrich: (e) => {
+      const located = geo(e);
+      const ip = located.location?.ip;
+      return ip ? withIntel(located, lookup(ip)) : located;
+    },
+    refresh: async () => {
+      await reload(true);
+      memo.clear();
+    },
   };
 }

@@ -53,6 +53,7 @@ export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial
     ToChannelFromBotOAuthScope: e.oAuthScope,
     OAuthUrl: e.oAuthUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: e.emulatorOpenIdMetadataUrl,
+    CallerId: 'urn:botframework:azure', // what the public-cloud defaults set on authenticated activities
     ValidateAuthority: true,
   });
   hardenAuthErrors(auth);

@@ -18,6 +18,7 @@ import { configureHttp } from './http/fetch-json.js';
 import type { Logger } from './log.js';
 import { registerSecrets } from './log.js';
 import { createPipeline, type Pipeline } from './pipeline/ingest.js';
+import { createReplicaGuards } from './pipeline/lock.js';
 import { createOutbox } from './pipeline/outbox.js';
 import { sweepOnce } from './pipeline/sweep.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -105,20 +106,33 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const channels: AlertChannel[] = [...(opts.channels ?? []), ...chat.channels, ...forwarding].map((c) => instrumentChannel(c, metrics));
 
   const outbox = createOutbox({ store, channels, log, dryRun });
-  let draining: Promise<void> | undefined;
-  const drain = async () => {
-    if (draining) return draining;
-    draining = outbox
-      .drain()
-      .then((r) => {
-        if (r.delivered || r.failed) log.debug(r, 'outbox drained');
+  // Several replicas on one Redis: one sweep per org, one ingest batch per org, one drainer per channel.
+  const guards = createReplicaGuards({ locks: store.locks, orgId, log });
+  // Each channel drains on its own (a channel that is down or slow never holds up another one).
+  const drainingByChannel = new Map<string, Promise<void>>();
+  let stopped = false;
+  const drainChannel = (name: string): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    const inFlight = drainingByChannel.get(name);
+    if (inFlight) return inFlight;
+    const run = guards
+      .drain(name, async () => {
+        const r = await outbox.drain([name]);
+        if (r.delivered || r.failed) log.debug({ channel: name, ...r }, 'outbox drained');
       })
-      .catch((err: Error) => log.error({ err: err.message }, 'outbox drain failed'))
-      .finally(() => {
-        draining = undefined;
-      });
-    return draining;
+      .then((ran) => {
+        // Another replica is draining this channel: look again shortly for what it started without.
+        if (!ran) setTimeout(() => void drainChannel(name), 2_000).unref();
+      })
+      .catch((err: Error) => log.error({ channel: name, err: err.message }, 'outbox drain failed'))
+      .finally(() => drainingByChannel.delete(name));
+    drainingByChannel.set(name, run);
+    return run;
   };
+  const drain = async () => {
+    await Promise.all(channels.map((c) => drainChannel(c.name)));
+  };
+  const draining = () => Promise.all(drainingByChannel.values());
 
   const pipeline = createPipeline({
     store,
@@ -127,6 +141,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     engine,
     log,
     seenWindowMs: cfg.core.VIGIL_SEEN_WINDOW,
+    exclusive: guards.ingest.exclusive,
+    beforeCommit: guards.ingest.assertHeld,
     onIngested: (r) => {
       metrics.eventsRead.inc(r.processed);
       countAlerts(metrics, r.alerts);
@@ -147,8 +163,15 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     });
   }
 
-  async function sweep(signal?: AbortSignal): Promise<SweepSummary | undefined> {
+  async function sweep(signal?: AbortSignal, deliver: 'wait' | 'background' = 'wait'): Promise<SweepSummary | undefined> {
     if (!client) return undefined;
+    const done = await guards.sweep(() => sweepLocked(client!, signal));
+    if (deliver === 'wait') await drain();
+    else void drain();
+    return done;
+  }
+
+  async function sweepLocked(client: AtlassianClient, signal?: AbortSignal): Promise<SweepSummary> {
     const s = await sweepOnce({
       client,
       pipeline,
@@ -164,7 +187,6 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     const line = `sweep: ${s.events} events read, ${s.alerts} alerts raised, ${s.skipped} malformed skipped, ${s.finishedAt - s.startedAt} ms`;
     if (s.ok) log.info(s, line);
     else log.error({ ...s }, `${line}; failed: ${s.error}`);
-    await drain();
     return s;
   }
 
@@ -210,11 +232,20 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
         if (addr && typeof addr === 'object') port = addr.port;
       }
       await chat.start();
-      daily = createScheduler({ schedule: '17 3 * * *', name: 'housekeeping', run: () => housekeeping(), log });
+      // One replica at a time (the expiry warning must not be posted by each replica).
+      const housekeepOnce = () => store.locks.ifFree('housekeeping', () => housekeeping(), 10 * 60_000).then(() => undefined);
+      daily = createScheduler({ schedule: '17 3 * * *', name: 'housekeeping', run: housekeepOnce, log });
       daily.start();
       void daily.runNow();
       if (client) {
-        sweeps = createScheduler({ schedule: cfg.core.VIGIL_SWEEP_SCHEDULE, name: 'sweep', run: (signal) => sweep(signal).then(() => undefined), log });
+        sweeps = createScheduler({
+          schedule: cfg.core.VIGIL_SWEEP_SCHEDULE,
+          name: 'sweep',
+          run: (signal) => sweep(signal, 'background').then(() => undefined),
+          log,
+          coordinator: guards.coordinator,
+          leaseMs: sweepIntervalMs(cfg.core.VIGIL_SWEEP_SCHEDULE),
+        });
         sweeps.start();
         void sweeps.runNow();
       }
@@ -224,11 +255,12 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     },
     async stop() {
       if (retryTimer) clearInterval(retryTimer);
+      stopped = true;
       await sweeps?.stop();
       await daily?.stop();
       if (server) await closeServer(server);
       await chat.stop();
-      await draining;
+      await draining();
       await store.close();
     },
   };

@@ -59,7 +59,10 @@ export async function createChatIntegrations(deps: {
       activityUrl: deps.activityUrl,
       onActionDone: deps.onActionDone,
     });
-    out.channels.push(slack.channel);
+    const { parseRoutes, routeAlert } = await import('./channels/slack/routing.js');
+    const { withSlackRecovery } = await import('./pipeline/recover-slack.js');
+    const routes = parseRoutes(cfg.slack.SLACK_ALERT_CHANNEL!, cfg.slack.SLACK_CHANNEL_ROUTES);
+    out.channels.push(withSlackRecovery(slack.channel, { client: slack.bolt.client, route: (a) => routeAlert(routes, a), log }));
     out.messengers.push(slack.messenger);
     out.names.push(`slack (${slack.mode} mode)`);
     starts.push(() => slack.start());

@@ -1,7 +1,7 @@
 import type { Alert, NormalizedEvent } from '../domain/index.js';
 import { initialEngineState, reviveEngineState, runDetections, type EngineOptions } from '../detections/engine.js';
 import type { Enricher } from '../enrich/index.js';
-import { createMutex } from '../lib/mutex.js';
+import { createMutex, type Mutex } from '../lib/mutex.js';
 import type { Logger } from '../log.js';
 import type { Checkpoint, Store } from '../store/store.js';
 import { recordActivity } from './activity.js';
@@ -19,6 +19,8 @@ export interface PipelineOptions {
   /** Test seam: runs after alerts are stored and before the checkpoint is written (a crash here must be safe). */
   beforeCommit?: () => Promise<void> | void;
   onIngested?: (info: IngestResult) => void;
+  /** Batch mutex; several replicas pass the store lock (src/pipeline/lock.ts). Default: in-process. */
+  exclusive?: Mutex;
 }
 
 export interface IngestOptions {
@@ -42,7 +44,7 @@ export interface IngestResult {
  * merges, so nothing is lost and nothing is doubled. Batches are processed one at a time.
  */
 export function createPipeline(opts: PipelineOptions) {
-  const exclusive = createMutex();
+  const exclusive = opts.exclusive ?? createMutex();
   const now = opts.now ?? Date.now;
 
   function ingest(events: readonly NormalizedEvent[], io: IngestOptions = {}): Promise<IngestResult> {

@@ -20,6 +20,7 @@ async function start(secret: string | null = SECRET, maxBytes = 64 * 1024) {
   const a = server.address();
   base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/webhooks/atlassian`;
 }
+const json = async (r: Response): Promise<any> => r.json();
 const post = (body: string, auth: string | null = `Bearer ${SECRET}`) =>
   fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body });
 
@@ -35,11 +36,11 @@ describe('POST /webhooks/atlassian', () => {
   it('accepts a single event, an array and a {data:[...]} page, through the same pipeline', async () => {
     let r = await post(JSON.stringify(ev('w1')));
     expect(r.status).toBe(202);
-    expect(await r.json()).toMatchObject({ accepted: 1, duplicates: 0, alerts: 1 });
+    expect(await json(r)).toMatchObject({ accepted: 1, duplicates: 0, alerts: 1 });
     r = await post(JSON.stringify([ev('w2', '203.0.113.9'), ev('w3', '203.0.113.9')]));
-    expect(await r.json()).toMatchObject({ accepted: 2 });
+    expect(await json(r)).toMatchObject({ accepted: 2 });
     r = await post(JSON.stringify({ data: [ev('w4', '203.0.113.9')] }));
-    expect(await r.json()).toMatchObject({ accepted: 1 });
+    expect(await json(r)).toMatchObject({ accepted: 1 });
     const cp = await ctx.store.getCheckpoint('org-1');
     expect(Object.keys(cp!.seen).sort()).toEqual(['w1', 'w2', 'w3', 'w4']);
     expect(cp!.cursor).toBeUndefined(); // streamed events never move the polling position
@@ -48,8 +49,8 @@ describe('POST /webhooks/atlassian', () => {
 
   it('dedupes on event id: a redelivered batch raises nothing new', async () => {
     const body = JSON.stringify([ev('d1'), ev('d2')]);
-    expect(await (await post(body)).json()).toMatchObject({ accepted: 2, duplicates: 0 });
-    expect(await (await post(body)).json()).toMatchObject({ accepted: 0, duplicates: 2, alerts: 0 });
+    expect(await json(await post(body))).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(await json(await post(body))).toMatchObject({ accepted: 0, duplicates: 2, alerts: 0 });
     const [entry] = await ctx.store.listAlertIndex();
     expect((await ctx.store.getAlert(entry!.id))?.count).toBe(2);
   });
@@ -58,7 +59,7 @@ describe('POST /webhooks/atlassian', () => {
     for (const auth of [null, 'Bearer nope', `Bearer ${SECRET}x`, SECRET.slice(1)]) {
       const r = await post(JSON.stringify(ev('x1')), auth);
       expect(r.status).toBe(401);
-      expect((await r.json()).error).toMatch(/Authorization/);
+      expect((await json(r)).error).toMatch(/Authorization/);
     }
     expect(await ctx.store.getCheckpoint('org-1')).toBeUndefined();
     expect(ctx.lines.filter((l) => l.msg === 'webhook request rejected').every((l) => !JSON.stringify(l).includes(SECRET))).toBe(true);
@@ -82,14 +83,14 @@ describe('POST /webhooks/atlassian', () => {
     for (const [body, reason] of cases) {
       const r = await post(body);
       expect(r.status, body).toBe(400);
-      expect((await r.json()).error).toMatch(reason);
+      expect((await json(r)).error).toMatch(reason);
     }
   });
 
   it('keeps the valid events of a mixed batch and lists the rejected ones', async () => {
     const r = await post(JSON.stringify([ev('ok1'), { id: 'bad1', attributes: { action: 'x' } }]));
     expect(r.status).toBe(202);
-    const body = await r.json();
+    const body = await json(r);
     expect(body.accepted).toBe(1);
     expect(body.rejected).toEqual([{ index: 1, id: 'bad1', reason: expect.stringMatching(/attributes\.time/) }]);
   });
@@ -98,7 +99,7 @@ describe('POST /webhooks/atlassian', () => {
     const big = JSON.stringify(Array.from({ length: 400 }, (_, i) => ev(`big${i}`)));
     const r = await post(big);
     expect(r.status).toBe(413);
-    expect((await r.json()).error).toMatch(/larger than 65536 bytes/);
+    expect((await json(r)).error).toMatch(/larger than 65536 bytes/);
   });
 
   it('is disabled with a clear 503 when no secret is configured', async () => {
@@ -107,6 +108,6 @@ describe('POST /webhooks/atlassian', () => {
     await start(null);
     const r = await post(JSON.stringify(ev('n1')));
     expect(r.status).toBe(503);
-    expect((await r.json()).error).toMatch(/VIGIL_WEBHOOK_SECRET/);
+    expect((await json(r)).error).toMatch(/VIGIL_WEBHOOK_SECRET/);
   });
 });

@@ -24,7 +24,49 @@ export interface FakeAtlassian {
   onPage?: (page: number) => void;
   /** Delay before answering each events-stream page, ms (a slow API). */
   pageDelayMs: number;
+  /** Random faults on API requests (429 / 500 / 503 / timeout / slow), decided by a seeded generator. */
+  randomFaults?: RandomFaults;
+  /** Serve a generated org instead of `events` (large load tests: events are built per page, never held). */
+  generated?: GeneratedEvents;
+  /** Counts of injected random faults by kind. */
+  injected: Record<string, number>;
   close(): Promise<void>;
+}
+
+export interface RandomFaults {
+  /** Fraction of requests (0..1) answered with a fault. */
+  rate: number;
+  /** Uniform [0,1) generator; use a seeded one so a failure reproduces. */
+  random: () => number;
+  /** A "timeout" waits this long before answering (longer than the client's timeout), ms. */
+  timeoutMs: number;
+  /** A "slow" answer waits this long and then serves the page, ms. */
+  slowMs?: number;
+}
+
+export interface GeneratedEvents {
+  count: number;
+  /** The i-th raw event; processedAt must not decrease with i. */
+  event(i: number): Record<string, any>;
+  processedAt(i: number): number;
+}
+
+/** One injected fault, in the documented shapes (429 Error.RateLimited with X-RateLimit-Reset / Retry-After). */
+function pickFault(f: RandomFaults): { kind: string; fault?: Fault } {
+  const r = f.random();
+  if (r < 0.3)
+    return {
+      kind: '429',
+      fault: {
+        status: 429,
+        headers: { 'retry-after': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0' },
+        body: { errors: [{ status: '429', code: 'RATE_LIMITED', title: 'Error.RateLimited' }] },
+      },
+    };
+  if (r < 0.5) return { kind: '500', fault: { status: 500, body: { errors: [{ status: '500', title: 'Internal Server Error' }] } } };
+  if (r < 0.65) return { kind: '503', fault: { status: 503, body: { errors: [{ status: '503', title: 'Service Unavailable' }] } } };
+  if (r < 0.85) return { kind: 'timeout', fault: { status: 504, delayMs: f.timeoutMs } };
+  return { kind: 'slow' };
 }
 
 const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset, s: 'asc' })).toString('base64url');
@@ -46,7 +88,7 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
   const orgId = opts.orgId ?? 'org-1';
   const apiKey = opts.apiKey ?? 'test-atlassian-key-0001';
   let pages = 0;
-  const fake: Omit<FakeAtlassian, 'url' | 'close'> = { orgId, apiKey, events: [], faults: [], requests: [], rejectCursors: new Set(), actions: [], pageDelayMs: 0 };
+  const fake: Omit<FakeAtlassian, 'url' | 'close'> = { orgId, apiKey, events: [], faults: [], requests: [], rejectCursors: new Set(), actions: [], pageDelayMs: 0, injected: {} };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
@@ -54,7 +96,15 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://x');
     fake.requests.push({ path: u.pathname, query: u.searchParams, auth: req.headers.authorization });
-    const fault = fake.faults.shift();
+    let fault = fake.faults.shift();
+    let slowMs = 0;
+    if (!fault && fake.randomFaults && fake.randomFaults.random() < fake.randomFaults.rate) {
+      const picked = pickFault(fake.randomFaults);
+      fake.injected[picked.kind] = (fake.injected[picked.kind] ?? 0) + 1;
+      fault = picked.fault;
+      if (!fault) slowMs = fake.randomFaults.slowMs ?? 200;
+    }
+    if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
     if (fault) {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (res.destroyed) return;
@@ -78,6 +128,17 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
       if (o === undefined || fake.rejectCursors.has(cursor))
         return json(res, 400, { errors: [{ status: '400', code: 'INVALID_PAGE_CURSOR', title: 'Error.InvalidPageCursor' }] });
       offset = o;
+    } else if (u.searchParams.has('from') && fake.generated) {
+      const from = Number(u.searchParams.get('from'));
+      const g = fake.generated;
+      let lo = 0;
+      let hi = g.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (g.processedAt(mid) < from) lo = mid + 1;
+        else hi = mid;
+      }
+      offset = lo;
     } else if (u.searchParams.has('from')) {
       const from = Number(u.searchParams.get('from'));
       offset = fake.events.findIndex((e) => Date.parse(e.attributes.processedAt ?? e.attributes.time) >= from);
@@ -85,7 +146,10 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
     }
     if (fake.pageDelayMs > 0) await new Promise((r) => setTimeout(r, fake.pageDelayMs));
     if (res.destroyed) return;
-    const data = fake.events.slice(offset, offset + limit);
+    const g = fake.generated;
+    const data = g
+      ? Array.from({ length: Math.max(0, Math.min(limit, g.count - offset)) }, (_, k) => g.event(offset + k))
+      : fake.events.slice(offset, offset + limit);
     const next = encodeCursor(offset + data.length);
     fake.onPage?.(++pages);
     return json(res, 200, {

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface GraphUser {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail: string | null;
+  accountEnabled: boolean;
+  onPremisesSyncEnabled: boolean | null;
+  userType: string;
+}
+
+export interface GraphCall {
+  method: string;
+  path: string;
+  status: number;
+  body?: unknown;
+}
+
+export interface FakeGraph {
+  /** ENTRA_AUTHORITY_HOST */
+  authorityHost: string;
+  /** GRAPH_BASE_URL */
+  graphBaseUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  users: GraphUser[];
+  calls: GraphCall[];
+  tokensIssued: number;
+  /** Answer the next `count` Graph calls matching `pattern` (method + path, e.g. /POST .*revoke/) with 429. */
+  throttle(pattern: RegExp, count: number, retryAfterS?: number): void;
+  /** The token endpoint answers the next `count` requests with 429 too. */
+  throttleToken(count: number, retryAfterS?: number): void;
+  sentMail: Array<{ sender: string; body: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback Microsoft identity platform token endpoint (client-credentials grant,
+ * `POST /{tenant}/oauth2/v2.0/token`) and the Microsoft Graph v1.0 user calls Vigil makes
+ * (`GET /users?$filter=`, `GET /users/{id}/transitiveMemberOf`, `POST /users/{id}/revokeSignInSessions`,
+ * `PATCH /users/{id}`, `POST /users/{id}/sendMail`), in the documented shapes: Graph errors as
+ * `{"error":{"code","message","innerError":{"request-id",...}}}` with a `request-id` header, and throttling as
+ * HTTP 429 `TooManyRequests` with `Retry-After` in seconds.
+ */
+export async function startFakeGraph(opts: { tenantId?: string; clientId?: string; clientSecret?: string; users?: GraphUser[] } = {}): Promise<FakeGraph> {
+  const tenantId = opts.tenantId ?? '11111111-2222-3333-4444-555555555555';
+  const clientId = opts.clientId ?? '535fb089-9ff3-47b6-9bfb-4f1264799865';
+  const clientSecret = opts.clientSecret ?? 'fake-graph-client-secret~0001';
+  const tokens = new Set<string>();
+  const throttles: Array<{ pattern: RegExp; left: number; retryAfterS: number }> = [];
+  const tokenThrottle = { left: 0, retryAfterS: 1 };
+  const fake = {
+    tenantId,
+    clientId,
+    clientSecret,
+    users: opts.users ?? [],
+    calls: [] as GraphCall[],
+    tokensIssued: 0,
+    sentMail: [] as Array<{ sender: string; body: any }>,
+    throttle(pattern: RegExp, count: number, retryAfterS = 1) {
+      throttles.push({ pattern, left: count, retryAfterS });
+    },
+    throttleToken(count: number, retryAfterS = 1) {
+      tokenThrottle.left = count;
+      tokenThrottle.retryAfterS = retryAfterS;
+    },
+  };
+
+  const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+    const requestId = randomUUID();
+    res.writeHead(status, { 'request-id': requestId, 'client-request-id': requestId, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const graphError = (code: string, message: string) => ({
+    error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } },
+  });
+  const findUser = (key: string) => fake.users.find((u) => u.id === key || u.userPrincipalName.toLowerCase() === decodeURIComponent(key).toLowerCase());
+
+  function token(req: IncomingMessage, res: ServerResponse, raw: string) {
+    const form = new URLSearchParams(raw);
+    if (tokenThrottle.left > 0) {
+      tokenThrottle.left--;
+      return send(res, 429, { error: 'temporarily_unavailable', error_description: 'AADSTS50196: throttled' }, { 'retry-after': String(tokenThrottle.retryAfterS) });
+    }
+    if (req.url !== `/${tenantId}/oauth2/v2.0/token`) return send(res, 400, { error: 'invalid_request', error_description: 'AADSTS90002: Tenant not found.' });
+    if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003' });
+    if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret)
+      return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+    const t = `eyJ0eXAiOiJKV1QifQ.fake-${randomUUID()}`;
+    tokens.add(t);
+    fake.tokensIssued++;
+    return send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: t });
+  }
+
+  function graph(req: IncomingMessage, res: ServerResponse, raw: string) {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const path = u.pathname.replace(/^\/v1\.0/, '');
+    const method = req.method ?? 'GET';
+    const body = raw ? JSON.parse(raw) : undefined;
+    const rule = throttles.find((t) => t.left > 0 && t.pattern.test(`${method} ${path}`));
+    if (rule) {
+      rule.left--;
+      fake.calls.push({ method, path, status: 429, body });
+      return send(res, 429, graphError('TooManyRequests', 'Too many requests.'), { 'retry-after': String(rule.retryAfterS) });
+    }
+    const auth = req.headers.authorization?.replace(/^Bearer /, '');
+    if (!auth || !tokens.has(auth)) {
+      fake.calls.push({ method, path, status: 401, body });
+      return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token validation failure.'));
+    }
+    const answer = (status: number, b?: unknown) => {
+      fake.calls.push({ method, path, status, body });
+      return send(res, status, b);
+    };
+    if (method === 'GET' && path === '/users') {
+      const m = /^(mail|userPrincipalName) eq '((?:[^']|'')*)'$/.exec(u.searchParams.get('$filter') ?? '');
+      if (!m) return answer(400, graphError('BadRequest', 'Invalid filter clause'));
+      const value = m[2]!.replace(/''/g, "'").toLowerCase();
+      const users = fake.users.filter((x) => (m[1] === 'mail' ? x.mail : x.userPrincipalName)?.toLowerCase() === value);
+      return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: users });
+    }
+    const one = /^\/users\/([^/]+)(\/[A-Za-z]+)?$/.exec(path);
+    const user = one ? findUser(one[1]!) : undefined;
+    if (!one || !user) return answer(404, graphError('Request_ResourceNotFound', `Resource '${one?.[1] ?? path}' does not exist.`));
+    const sub = one[2];
+    if (method === 'GET' && sub === '/transitiveMemberOf') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: [] });
+    if (method === 'POST' && sub === '/revokeSignInSessions') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true });
+    if (method === 'POST' && sub === '/sendMail') {
+      fake.sentMail.push({ sender: one[1]!, body });
+      return answer(202);
+    }
+    if (method === 'PATCH' && !sub) {
+      if (typeof body?.accountEnabled === 'boolean') user.accountEnabled = body.accountEnabled;
+      return answer(204);
+    }
+    if (method === 'GET' && !sub) return answer(200, user);
+    return answer(405, graphError('Request_BadRequest', 'Unsupported'));
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (req.url?.includes('/oauth2/v2.0/token')) return token(req, res, raw);
+      if (req.url?.startsWith('/v1.0/')) return graph(req, res, raw);
+      send(res, 404, graphError('NotFound', 'no such endpoint'));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return Object.assign(fake, {
+    authorityHost: `http://127.0.0.1:${port}`,
+    graphBaseUrl: `http://127.0.0.1:${port}/v1.0`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  });
+}
+
+export function graphUser(over: Partial<GraphUser> & { mail: string }): GraphUser {
+  return {
+    id: randomUUID(),
+    displayName: over.mail.split('@')[0]!,
+    userPrincipalName: over.mail,
+    accountEnabled: true,
+    onPremisesSyncEnabled: null,
+    userType: 'Member',
+    ...over,
+  };
+}

@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: Array<Record<string, any>>;
+  thread_ts?: string;
+  bot_id: string;
+}
+
+export interface SlackCall {
+  method: string;
+  body: Record<string, any>;
+  auth?: string;
+  /** Answered with this HTTP status (429 for injected rate limits). */
+  status: number;
+}
+
+export interface FakeSlack {
+  /** Base for SLACK_API_URL (the WebClient appends `<method>`). */
+  url: string;
+  token: string;
+  calls: SlackCall[];
+  /** Every message posted, by channel, in posting order (thread replies included, with thread_ts). */
+  messages: SlackMessage[];
+  /** Answer the next `count` calls of `method` (or of every method with '*') with 429 and this Retry-After. */
+  rateLimit(method: string, count: number, retryAfterS?: number): void;
+  /** Fraction (0..1) of write calls answered 429 at random (seeded); 0 turns it off. */
+  rateLimitRate: number;
+  of(method: string): Array<Record<string, any>>;
+  /** Top-level alert cards: messages whose header block id is `h:<alertId>:…`. */
+  cards(): Array<{ alertId: string; message: SlackMessage }>;
+  close(): Promise<void>;
+}
+
+/** Parse a Web API body: form-encoded (what WebClient sends; blocks arrive as JSON strings) or JSON. */
+function parseBody(raw: string, type: string | undefined): Record<string, any> {
+  if (type?.includes('application/json')) return raw ? JSON.parse(raw) : {};
+  const out: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (v.startsWith('[') || v.startsWith('{')) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        /* a plain string */
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** A tiny deterministic PRNG (mulberry32) for fault rates. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WRITES = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+
+/**
+ * A loopback Slack Web API (https://api.slack.com/web): `POST /api/<method>` with a bearer token, answering
+ * HTTP 200 `{ok:true,...}` or `{ok:false,error}` as Slack does, and HTTP 429 with `Retry-After` (seconds) and
+ * `{ok:false,error:"ratelimited"}` when rate limited. Keeps the channel history so conversations.history
+ * answers like Slack (newest first, `oldest` exclusive, cursor paging).
+ */
+export async function startFakeSlack(opts: { token?: string; seed?: number; emails?: Record<string, string> } = {}): Promise<FakeSlack> {
+  const token = opts.token ?? 'xoxb-0000-1111-fakeslacktoken';
+  const rand = seeded(opts.seed ?? 7);
+  let seq = 0;
+  const limits: Array<{ method: string; left: number; retryAfterS: number }> = [];
+  // Like Slack: epoch seconds, a unique 6-digit suffix, increasing.
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq % 1_000_000).padStart(6, '0')}`;
+
+  const fake = {
+    token,
+    calls: [] as SlackCall[],
+    messages: [] as SlackMessage[],
+    rateLimitRate: 0,
+    rateLimit(method: string, count: number, retryAfterS = 1) {
+      limits.push({ method, left: count, retryAfterS });
+    },
+    of(method: string) {
+      return fake.calls.filter((c) => c.method === method && c.status === 200).map((c) => c.body);
+    },
+    cards() {
+      const out: Array<{ alertId: string; message: SlackMessage }> = [];
+      for (const m of fake.messages) {
+        const header = m.blocks?.find((b) => typeof b.block_id === 'string' && b.block_id.startsWith('h:'));
+        if (header) out.push({ alertId: String(header.block_id).split(':')[1]!, message: m });
+      }
+      return out;
+    },
+  };
+
+  const methods: Record<string, (b: Record<string, any>) => Record<string, unknown>> = {
+    'auth.test': () => ({ ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'vigil', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT' }),
+    'chat.postMessage': (b) => {
+      if (!b.channel) return { ok: false, error: 'channel_not_found' };
+      if (!b.text && !b.blocks) return { ok: false, error: 'no_text' };
+      const m: SlackMessage = { channel: String(b.channel), ts: nextTs(), text: b.text, blocks: b.blocks, thread_ts: b.thread_ts || undefined, bot_id: 'B0BOT' };
+      fake.messages.push(m);
+      return { ok: true, channel: m.channel, ts: m.ts, message: { type: 'message', text: m.text, bot_id: 'B0BOT', ts: m.ts } };
+    },
+    'chat.update': (b) => {
+      const m = fake.messages.find((x) => x.channel === b.channel && x.ts === b.ts);
+      if (!m) return { ok: false, error: 'message_not_found' };
+      m.text = b.text;
+      if (b.blocks) m.blocks = b.blocks;
+      return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
+    },
+    'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
+    'conversations.history': (b) => {
+      const oldest = Number(b.oldest ?? 0);
+      const limit = Math.min(Number(b.limit ?? 100), 999);
+      const all = fake.messages.filter((m) => m.channel === b.channel && !m.thread_ts && Number(m.ts) > oldest).reverse();
+      const offset = b.cursor ? Number(Buffer.from(String(b.cursor), 'base64').toString()) : 0;
+      const page = all.slice(offset, offset + limit);
+      const more = offset + limit < all.length;
+      return {
+        ok: true,
+        messages: page.map((m) => ({ type: 'message', ts: m.ts, text: m.text, blocks: m.blocks, bot_id: m.bot_id })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64') : '' },
+      };
+    },
+    'conversations.open': (b) => ({ ok: true, channel: { id: `D0${String(b.users ?? 'X').slice(1)}` } }),
+    'users.info': (b) => {
+      const email = opts.emails?.[b.user];
+      return email ? { ok: true, user: { id: b.user, name: 'user', profile: { email } } } : { ok: false, error: 'user_not_found' };
+    },
+    'users.lookupByEmail': (b) => {
+      const id = Object.entries(opts.emails ?? {}).find(([, e]) => e === b.email)?.[0];
+      return id ? { ok: true, user: { id, name: 'user', profile: { email: b.email } } } : { ok: false, error: 'users_not_found' };
+    },
+    'usergroups.users.list': () => ({ ok: true, users: [] }),
+    'views.open': (b) => ({ ok: true, view: { id: 'V0MODAL', ...b.view } }),
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    let body: Record<string, any>;
+    try {
+      body = parseBody(raw, req.headers['content-type']);
+    } catch {
+      return send(200, { ok: false, error: 'invalid_json' });
+    }
+    const auth = req.headers.authorization;
+    const limit = limits.find((l) => l.left > 0 && (l.method === method || l.method === '*'));
+    const randomLimit = !limit && WRITES.has(method) && fake.rateLimitRate > 0 && rand() < fake.rateLimitRate;
+    if (limit || randomLimit) {
+      if (limit) limit.left--;
+      fake.calls.push({ method, body, auth, status: 429 });
+      return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit?.retryAfterS ?? 1) });
+    }
+    fake.calls.push({ method, body, auth, status: 200 });
+    const tokenSent = auth?.replace(/^Bearer\s+/i, '') ?? body.token;
+    if (tokenSent !== token) return send(200, { ok: false, error: tokenSent ? 'invalid_auth' : 'not_authed' });
+    const fn = methods[method];
+    return send(200, fn ? fn(body) : { ok: false, error: 'unknown_method' });
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return Object.assign(fake, {
+    url: `http://127.0.0.1:${port}/api`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  });
+}

@@ -70,7 +70,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   registerSecrets(secretsOf(cfg));
   configureHttp({ proxy: cfg.core.HTTPS_PROXY, timeoutMs: cfg.core.HTTP_TIMEOUT_MS });
   const kv = await openKV(opts.storeUrl ?? cfg.core.VIGIL_STORE_URL);
-  const store = createStore(kv);
+  const store = createStore(kv, { lockLeaseMs: cfg.core.VIGIL_LOCK_LEASE });
   const orgId = cfg.core.ATLASSIAN_ORG_ID ?? 'default';
   const enricher = await createEnricher(cfg.detection, log);
   const engine = await buildEngineOptions(cfg);
@@ -107,7 +107,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
 
   const outbox = createOutbox({ store, channels, log, dryRun });
   // Several replicas on one Redis: one sweep per org, one ingest batch per org, one drainer per channel.
-  const guards = createReplicaGuards({ locks: store.locks, orgId, log });
+  const lease = cfg.core.VIGIL_LOCK_LEASE;
+  const guards = createReplicaGuards({ locks: store.locks, orgId, log, sweepLeaseMs: lease, ingestLeaseMs: lease, drainLeaseMs: lease });
   // Each channel drains on its own (a channel that is down or slow never holds up another one).
   const drainingByChannel = new Map<string, Promise<void>>();
   let stopped = false;

@@ -97,10 +97,10 @@ async function read<T>(kv: KV, key: string, schema: z.ZodType<T>): Promise<T | u
  * The typed store. Every read goes through zod; list-shaped values are updated under one in-process
  * mutex (multi-replica deployments additionally take the store lock around sweeps and drains).
  */
-export function createStore(kv: KV) {
+export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
   const locks = createLocks(kv.locks ?? createLocalLockBackend());
   // Shared lists (outbox, alert index, audit trails) are read-modify-written: one writer at a time across replicas.
-  const exclusive = locks.mutex('store', { ttlMs: 30_000, waitMs: 30_000 });
+  const exclusive = locks.mutex('store', { ttlMs: opts.lockLeaseMs ?? 30_000, waitMs: 30_000 });
 
   async function upsertIndex(alert: Alert) {
     const index = (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [];

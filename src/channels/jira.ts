@@ -40,28 +40,41 @@ export function createJiraChannel(opts: JiraChannelOptions): AlertChannel {
     return (await jira.createIssue(fields)).key;
   }
 
+  /** A later revision on an existing issue: one comment per revision (a retried comment is recognised). */
+  async function update(view: AlertView, key: string): Promise<Record<string, string>> {
+    const alert = view.alert;
+    const comments = await jira.recentComments(key);
+    if (comments === undefined) {
+      // The issue was deleted (or hidden from JIRA_EMAIL): open a fresh one unless another already exists.
+      const other = await jira.findIssueByLabel(alertLabel(alert.id));
+      return ref(other && other !== key ? other : await create(view));
+    }
+    if (comments.some((c) => JSON.stringify(c.body).includes(commentMarker(alert)))) return ref(key);
+    const added = await jira.addComment(key, renderJiraComment(view, opts.alertUrl?.(alert)));
+    return added ? ref(key) : ref(await create(view));
+  }
+
+  /** An issue found by its label after a lost record holds revision 1 at least: comment only if the alert moved on. */
+  const catchUp = (view: AlertView, key: string) => (view.alert.revision <= 1 ? ref(key) : update(view, key));
+
+  async function deliver(view: AlertView, previous: Delivery | undefined): Promise<Record<string, string>> {
+    const recorded = previous?.ref.issueKey;
+    if (recorded) return update(view, recorded);
+    const found = await jira.findIssueByLabel(alertLabel(view.alert.id));
+    return found ? catchUp(view, found) : ref(await create(view));
+  }
+
   return {
     name: 'jira',
-    async deliver(view: AlertView, previous: Delivery | undefined) {
-      const alert = view.alert;
-      let key = previous?.ref.issueKey;
-      if (!key) {
-        key = await jira.findIssueByLabel(alertLabel(alert.id));
-        if (!key) return ref(await create(view));
-        // Found after a lost record: the issue holds revision 1 at least; comment only if the alert moved on.
-        if (alert.revision <= 1) return ref(key);
-      }
-      const marker = commentMarker(alert);
-      const comments = await jira.recentComments(key);
-      if (comments === undefined) {
-        // The issue was deleted (or hidden from JIRA_EMAIL): open a fresh one unless another already exists.
-        const other = await jira.findIssueByLabel(alertLabel(alert.id));
-        return ref(other && other !== key ? other : await create(view));
-      }
-      if (comments.some((c) => JSON.stringify(c.body).includes(marker))) return ref(key);
-      const added = await jira.addComment(key, renderJiraComment(view, opts.alertUrl?.(alert)));
-      if (!added) return ref(await create(view));
-      return ref(key);
+    deliver,
+    /**
+     * The outbox asks after a crash between create and record: find the issue by its label (undefined when
+     * there is none, and the outbox delivers, which creates it). A missed later revision is added as a comment.
+     */
+    async recover(view: AlertView, previous: Delivery) {
+      if (previous.ref.issueKey) return update(view, previous.ref.issueKey);
+      const found = await jira.findIssueByLabel(alertLabel(view.alert.id));
+      return found ? catchUp(view, found) : undefined;
     },
   };
 }

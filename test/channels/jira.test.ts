@@ -79,6 +79,21 @@ describe('Jira channel against a stateful Jira Cloud fake', () => {
     expect(jira.issues[0]!.comments).toHaveLength(1);
   });
 
+  it('recover() finds an issue a crashed drain created, catches up a missed revision, and never creates', async () => {
+    const jira = fakeJira();
+    const intent = { channel: 'jira', alertId: 'a1b2c3d4e5f60718', revision: 0, ref: {}, attempts: 0, intentAt: T0 };
+    const ch = channel();
+    expect(await ch.recover!(makeView(), intent)).toBeUndefined(); // nothing was created: the outbox delivers
+    expect(jira.calls.some((c) => c.path === '/rest/api/3/issue')).toBe(false);
+
+    await ch.deliver(makeView(), undefined); // created, record lost
+    expect(await ch.recover!(makeView(), intent)).toEqual({ issueKey: 'SEC-1', issueUrl: `${JIRA}/browse/SEC-1` });
+    expect(jira.issues[0]!.comments).toHaveLength(0);
+    await ch.recover!(makeView({ alert: makeAlert({ revision: 2, status: 'dismissed' }) }), intent);
+    expect(jira.issues).toHaveLength(1);
+    expect(jira.issues[0]!.comments).toHaveLength(1);
+  });
+
   it('honours 429 Retry-After on create and still creates exactly one issue', async () => {
     const jira = fakeJira({ rateLimitCreates: 1, retryAfter: '1' });
     const ref = await channel().deliver(makeView(), undefined);

@@ -1,5 +1,5 @@
 import type { EventTarget, NormalizedEvent } from '../../domain/index.js';
-import { RawEvent } from './schema.js';
+import { isCanonicalRawEvent, RawEvent } from './schema.js';
 
 /** The actor Atlassian uses for its own automated changes. */
 export const SYSTEM_ACTOR_NAMES = ['Atlassian Internal System', 'Atlassian System', 'System'];
@@ -36,7 +36,8 @@ export function normalizeAtlassianEvent(
   source: NormalizedEvent['source'],
   actionNames?: ReadonlyMap<string, string>,
 ): NormalizeResult {
-  const parsed = RawEvent.safeParse(raw);
+  // Canonical events skip zod (same result, ~10x cheaper); everything else is parsed and reported as before.
+  const parsed = isCanonicalRawEvent(raw) ? ({ success: true, data: raw } as const) : RawEvent.safeParse(raw);
   const rawId = raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : undefined;
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -5,6 +5,8 @@ import type { UserMessenger } from './actions/types.js';
 import type { StatusInfo } from './commands/status.js';
 import { createChatIntegrations } from './integrations.js';
 import { registerOpsRoutes } from './ops/health.js';
+import { recordCredential } from './ops/credentials.js';
+import { runStartupDoctor } from './ops/doctor.js';
 import { checkKeyExpiry } from './ops/key-expiry.js';
 import { countAlerts, createMetrics, instrumentActions, instrumentChannel, observeSweep } from './ops/metrics.js';
 import { pruneHistory } from './ops/retention.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   storeUrl?: string;
   /** Extra channels (the terminal in demo mode). */
   channels?: AlertChannel[];
+  /** Progress of a long sweep (events, pages): the CLI draws a bar on a terminal. */
+  onSweepProgress?: (events: number, pages: number) => void;
   /** Listen at all (sweep --once does not). */
   http?: boolean;
 }
@@ -183,7 +187,11 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       overlapMs: cfg.core.VIGIL_OVERLAP,
       maxPages: cfg.core.VIGIL_SWEEP_MAX_PAGES,
       signal,
+      onProgress: opts.onSweepProgress,
     });
+    // /readyz reports the Atlassian credentials as last seen by a sweep.
+    if (s.ok) await recordCredential(store, 'atlassian', { ok: true }).catch(() => undefined);
+    else if (s.errorCode === 'upstream_auth') await recordCredential(store, 'atlassian', { ok: false, detail: s.error }).catch(() => undefined);
     observeSweep(metrics, { ...s, watermark: (await store.getCheckpoint(orgId).catch(() => undefined))?.watermark });
     const line = `sweep: ${s.events} events read, ${s.alerts} alerts raised, ${s.skipped} malformed skipped, ${s.finishedAt - s.startedAt} ms`;
     if (s.ok) log.info(s, line);
@@ -233,6 +241,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
         if (addr && typeof addr === 'object') port = addr.port;
       }
       await chat.start();
+      // The doctor at start-up: every configured integration checked for real, failures logged with their fix.
+      if (!cfg.demo) void runStartupDoctor(cfg, { store, log });
       // One replica at a time (the expiry warning must not be posted by each replica).
       const housekeepOnce = () => store.locks.ifFree('housekeeping', () => housekeeping(), 10 * 60_000).then(() => undefined);
       daily = createScheduler({ schedule: '17 3 * * *', name: 'housekeeping', run: housekeepOnce, log });

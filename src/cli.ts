@@ -9,6 +9,7 @@ import { ConfigError } from './domain/errors.js';
 import { createEnricher } from './enrich/index.js';
 import { buildEngineOptions } from './engine-setup.js';
 import { createLogger, registerSecrets, scrubSecrets, type Logger } from './log.js';
+import { createProgress } from './ops/progress.js';
 import { InputError, openInput } from './sources/file.js';
 
 const USAGE = `Usage: vigil <command> [options]
@@ -74,12 +75,14 @@ function onShutdown(log: Logger, stop: () => Promise<void>) {
 async function sweepCommand(cfg: Config, log: Logger, once: boolean): Promise<number> {
   if (!once) fail('vigil sweep needs --once (the service runs scheduled sweeps: vigil serve)');
   if (!cfg.core.ATLASSIAN_API_KEY) fail('vigil sweep needs ATLASSIAN_ORG_ID and ATLASSIAN_API_KEY (see .env.example)');
-  const app = await createApp(cfg, log, { http: false });
+  const progress = createProgress('Sweeping');
+  const app = await createApp(cfg, log, { http: false, onSweepProgress: (events) => progress.update(events) });
   const abort = new AbortController();
   process.once('SIGTERM', () => abort.abort());
   process.once('SIGINT', () => abort.abort());
   try {
     const s = await app.sweep(abort.signal);
+    progress.done();
     return s?.ok ? 0 : 1;
   } finally {
     await app.stop();

@@ -19,7 +19,7 @@ export interface SweepOptions {
   maxPages: number;
   signal?: AbortSignal;
   now?: () => number;
-  /** Called with progress (events so far) on long sweeps. */
+  /** Called with progress (events so far, pages so far) on long sweeps. */
   onProgress?: (events: number, pages: number) => void;
 }
 
@@ -92,6 +92,8 @@ export async function sweepOnce(opts: SweepOptions): Promise<SweepSummary> {
   } catch (err) {
     summary.ok = false;
     summary.error = (err as Error).message;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') summary.errorCode = code;
   }
   summary.alerts = alertIds.size;
   summary.finishedAt = now();

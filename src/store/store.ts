@@ -42,6 +42,8 @@ export const SweepSummary = z.object({
   skipped: z.number(),
   ok: z.boolean(),
   error: z.string().optional(),
+  /** The coded error's code (e.g. upstream_auth for a rejected API key). */
+  errorCode: z.string().optional(),
 });
 export type SweepSummary = z.infer<typeof SweepSummary>;
 

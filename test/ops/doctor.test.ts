@@ -147,6 +147,19 @@ describe('vigil doctor', () => {
     expect(ready.checks.credentials!.detail).toMatch(/atlassian: .*HTTP 401/);
   });
 
+  it('treats a Mail.Send missing from the token as a warning (Exchange RBAC for Applications grants it outside Entra)', async () => {
+    mockIntegrations({ graphRoles: ['User.Read.All', 'User.RevokeSessions.All', 'User.EnableDisableAccount.All'] });
+    const rows = await runDoctor(loadConfig(ENV), { store: createStore(createMemoryKV()), now: () => NOW });
+    expect(byCheck(rows, 'Graph permission Mail.Send')).toMatchObject({ status: 'warn', detail: expect.stringContaining('RBAC for Applications') });
+    expect(rows.some((r) => r.check === 'Graph permission GroupMember.Read.All')).toBe(false); // no Teams group responders
+  });
+
+  it('needs GroupMember.Read.All when Teams responders include a group', async () => {
+    mockIntegrations();
+    const rows = await runDoctor(loadConfig({ ...ENV, TEAMS_RESPONDERS: 'group:7c1e2d3f-0a4b-4c5d-8e9f-112233445566' }), { store: createStore(createMemoryKV()), now: () => NOW });
+    expect(byCheck(rows, 'Graph permission GroupMember.Read.All')).toMatchObject({ status: 'fail', fix: expect.stringContaining('GroupMember.Read.All') });
+  });
+
   it('reports a rejected Slack token and a refused Graph secret', async () => {
     mockIntegrations({ slackAuth: false, graphError: true });
     const rows = await runDoctor(loadConfig(ENV), { store: createStore(createMemoryKV()), now: () => NOW });

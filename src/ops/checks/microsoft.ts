@@ -3,11 +3,36 @@ import type { Config } from '../../config/index.js';
 import { reason, type DoctorRow } from './types.js';
 
 /** Each application permission Vigil uses, and the broader ones that also grant it. */
-const GRAPH_PERMISSIONS: Array<{ role: string; alsoBy: string[]; why: string; needed: (c: Config) => boolean }> = [
+interface GraphPermission {
+  role: string;
+  alsoBy: string[];
+  why: string;
+  needed: (c: Config) => boolean;
+  /** Missing from the token is a warning with this text, not a failure. */
+  missingIsWarning?: string;
+  /** No row at all when not needed (a permission only some setups use). */
+  hideWhenUnneeded?: boolean;
+}
+
+const GRAPH_PERMISSIONS: GraphPermission[] = [
   { role: 'User.Read.All', alsoBy: ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], why: 'find the user and their roles', needed: () => true },
   { role: 'User.RevokeSessions.All', alsoBy: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], why: 'Require re-sign-in', needed: () => true },
   { role: 'User.EnableDisableAccount.All', alsoBy: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], why: 'Suspend / Unsuspend', needed: () => true },
-  { role: 'Mail.Send', alsoBy: [], why: 'Notify user by mail', needed: (c) => Boolean(c.entra.ENTRA_NOTIFY_SENDER) },
+  {
+    role: 'Mail.Send',
+    alsoBy: [],
+    why: 'Notify user by mail',
+    needed: (c) => Boolean(c.entra.ENTRA_NOTIFY_SENDER),
+    // Exchange Online "RBAC for Applications" grants mail rights outside Entra: the token then has no Mail.Send role.
+    missingIsWarning: 'not in the token; fine when granted through Exchange Online RBAC for Applications, otherwise Notify by mail will fail',
+  },
+  {
+    role: 'GroupMember.Read.All',
+    alsoBy: ['Group.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    why: 'Teams responder groups (TEAMS_RESPONDERS group:<id>)',
+    needed: (c) => c.teams.TEAMS_RESPONDERS.some((r) => r.startsWith('group:')),
+    hideWhenUnneeded: true,
+  },
 ];
 
 /** The `roles` claim of an app-only access token (its granted application permissions). Never logs the token. */
@@ -53,11 +78,14 @@ export async function checkGraph(config: Config): Promise<DoctorRow[]> {
   for (const p of GRAPH_PERMISSIONS) {
     const check = `Graph permission ${p.role}`;
     if (!p.needed(config)) {
-      rows.push({ group: 'graph', check, status: 'skip', detail: `not needed (${p.why}: ENTRA_NOTIFY_SENDER unset)` });
+      if (p.hideWhenUnneeded) continue;
+      rows.push({ group: 'graph', check, status: 'skip', detail: `not needed (${p.why}: not configured)` });
       continue;
     }
     const via = [p.role, ...p.alsoBy].find((r) => roles.has(r));
     if (via) rows.push({ group: 'graph', check, status: 'pass', detail: via === p.role ? `granted (${p.why})` : `granted through ${via} (${p.why})` });
+    else if (p.missingIsWarning)
+      rows.push({ group: 'graph', check, status: 'warn', detail: p.missingIsWarning, fix: `Grant ${p.role} for ENTRA_NOTIFY_SENDER's mailbox (see README: Scope Mail.Send to the one sender mailbox)` });
     else
       rows.push({
         group: 'graph',

@@ -5,8 +5,15 @@ import { isCanonicalRawEvent, RawEvent } from './schema.js';
 export const SYSTEM_ACTOR_NAMES = ['Atlassian Internal System', 'Atlassian System', 'System'];
 export const SYSTEM_ACTOR_IDS = ['atlassian-internal', 'system', 'unknown'];
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
 /** Parse ISO-8601 with or without fractional seconds (any precision) or an offset; epoch ms. */
 export function parseTime(s: string): number | undefined {
+  // Fast path: the API's usual form (UTC, up to ms) is exactly what Date.parse reads.
+  if (s.length <= 24 && CANONICAL_UTC.test(s)) {
+    const t = Date.parse(s);
+    return Number.isNaN(t) ? undefined : t;
+  }
   const trimmed = s.trim();
   if (/^\d{10,13}$/.test(trimmed)) return trimmed.length === 13 ? Number(trimmed) : Number(trimmed) * 1000;
   // Fractions longer than ms (Guard Detect sends nanoseconds) are cut to ms for Date.parse.

@@ -21,8 +21,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const DIR = path.join(tmpdir(), 'vigil-bench');
 mkdirSync(DIR, { recursive: true });
 
-/** About 6.2 events per user per day in the generated org: enough days to reach TOTAL, attacks well inside. */
-const DAYS = Math.max(30, Math.ceil(TOTAL / (USERS * 6.2)) + 2);
+/** 5.8–6.3 events per user per day in the generated org: enough days to reach TOTAL, attacks well inside. */
+const DAYS = Math.max(30, Math.ceil(TOTAL / (USERS * 5.5)) + 2);
 
 async function writeFile(file: string, limit: number): Promise<{ events: number; expected: string[]; lists: { anonymous: string; suspicious: string } }> {
   const org = createDemoOrg({ seed: 1, users: USERS, days: DAYS });
@@ -86,8 +86,9 @@ writeFileSync(path.join(DIR, 'tor.txt'), gen.lists.anonymous);
 writeFileSync(path.join(DIR, 'intel.txt'), gen.lists.suspicious);
 const lists = { VIGIL_ANONYMOUS_IP_LISTS: path.join(DIR, 'tor.txt'), VIGIL_SUSPICIOUS_IP_LISTS: path.join(DIR, 'intel.txt') };
 
-process.stderr.write('bare JSON.parse loop …\n');
-const base = await jsonParseLoop(big);
+process.stderr.write('bare JSON.parse loop (best of 3) …\n');
+const runs = [await jsonParseLoop(big), await jsonParseLoop(big), await jsonParseLoop(big)];
+const base = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
 process.stderr.write('vigil replay (quarter file, then full file) …\n');
 const small = await replay(quarter, lists);
 const full = await replay(big, lists);
@@ -97,7 +98,7 @@ const replayRate = (gen.events / full.ms) * 1000;
 const ratio = replayRate / parseRate;
 const lines = [
   `file                 ${fmt(gen.events)} events, ${fmt(USERS)} users, ${DAYS} days, ${mb.toFixed(0)} MB NDJSON`,
-  `JSON.parse loop      ${fmt(parseRate)} events/s (${(base.ms / 1000).toFixed(1)} s)`,
+  `JSON.parse loop      ${fmt(parseRate)} events/s (${(base.ms / 1000).toFixed(1)} s, best of 3)`,
   `vigil replay         ${fmt(replayRate)} events/s (${(full.ms / 1000).toFixed(1)} s) = ${(ratio * 100).toFixed(0)}% of JSON.parse (target ≥ 33%)`,
   `peak memory (RSS)    ${fmt(full.maxRssMb)} MB for ${fmt(gen.events)} events; ${fmt(small.maxRssMb)} MB for ${fmt(Math.floor(TOTAL / 4))} events (same users)`,
   `alerts               ${full.alerts.length} (${full.alerts.length === gen.expected.length && full.alerts.every((a, i) => a === gen.expected[i]) ? 'exactly the injected attacks' : 'DIFFERENT from the injected attacks'})`,

@@ -128,19 +128,23 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
     saveAlerts: (alerts: Alert[]) =>
       exclusive(async () => {
         if (alerts.length === 0) return;
-        const changed: string[] = [];
+        const changed: Alert[] = [];
         for (const a of alerts) {
           const existing = await read(kv, keys.alert(a.id), Alert);
           const merged = mergeAlert(existing, a);
           if (merged === existing) continue; // a replay of what is stored already: nothing to write or deliver
-          await kv.set(keys.alert(a.id), merged);
-          await upsertIndex(merged);
-          changed.push(a.id);
+          changed.push(merged);
         }
         if (changed.length === 0) return;
+        // Queue first, alert last: a crash in between leaves the alert unwritten, so the replayed batch sees it
+        // as changed and writes (and queues) it again. The other order would store an alert never delivered.
         const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
-        for (const id of changed) pending.add(id);
+        for (const a of changed) pending.add(a.id);
         await kv.set(keys.outbox(), [...pending]);
+        for (const merged of changed) {
+          await upsertIndex(merged);
+          await kv.set(keys.alert(merged.id), merged);
+        }
       }),
 
     /** Update one alert (status change after an action) and queue the card update. */
@@ -149,11 +153,11 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
         const current = await read(kv, keys.alert(id), Alert);
         if (!current) return undefined;
         const next = { ...change(current), revision: current.revision + 1, updatedAt: Date.now() };
-        await kv.set(keys.alert(id), next);
-        await upsertIndex(next);
         const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
         pending.add(id);
-        await kv.set(keys.outbox(), [...pending]);
+        await kv.set(keys.outbox(), [...pending]); // queued before written: a crash never leaves a change unsent
+        await kv.set(keys.alert(id), next);
+        await upsertIndex(next);
         return next;
       }),
 
@@ -183,9 +187,10 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
         const drop = new Set(ids);
         if (delivered)
           for (const id of ids) {
+            // Keep an alert written after the drain read it (absent then) or grown since (newer revision).
             const current = await read(kv, keys.alert(id), Alert).catch(() => undefined);
             const rev = delivered.get(id);
-            if (current && rev !== undefined && current.revision > rev) drop.delete(id);
+            if (current && (rev === undefined || current.revision > rev)) drop.delete(id);
           }
         const pending = ((await read(kv, keys.outbox(), z.array(z.string()))) ?? []).filter((id) => !drop.has(id));
         await kv.set(keys.outbox(), pending);

@@ -30,6 +30,8 @@ export interface FakeAtlassian {
   generated?: GeneratedEvents;
   /** Counts of injected random faults by kind. */
   injected: Record<string, number>;
+  /** Most requests ever in flight at once (several replicas must never sweep the same org concurrently). */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -88,7 +90,8 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
   const orgId = opts.orgId ?? 'org-1';
   const apiKey = opts.apiKey ?? 'test-atlassian-key-0001';
   let pages = 0;
-  const fake: Omit<FakeAtlassian, 'url' | 'close'> = { orgId, apiKey, events: [], faults: [], requests: [], rejectCursors: new Set(), actions: [], pageDelayMs: 0, injected: {} };
+  const fake: Omit<FakeAtlassian, 'url' | 'close'> = { orgId, apiKey, events: [], faults: [], requests: [], rejectCursors: new Set(), actions: [], pageDelayMs: 0, injected: {}, maxInFlight: 0 };
+  let inFlight = 0;
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
@@ -158,7 +161,11 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
       links: { self: `${u.pathname}${u.search}`, next: `${u.pathname}?cursor=${next}` },
     });
   };
-  const server: Server = createServer((req, res) => void handler(req, res));
+  const server: Server = createServer((req, res) => {
+    fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
+    res.once('close', () => inFlight--);
+    void handler(req, res);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -29,6 +29,8 @@ export interface FakeSlack {
   /** Fraction (0..1) of write calls answered 429 at random (seeded); 0 turns it off. */
   rateLimitRate: number;
   of(method: string): Array<Record<string, any>>;
+  /** Called after a call took effect and before its reply is sent (tests crash the client at precise points). */
+  onCall?: (method: string, body: Record<string, any>) => void;
   /** Top-level alert cards: messages whose header block id is `h:<alertId>:…`. */
   cards(): Array<{ alertId: string; message: SlackMessage }>;
   close(): Promise<void>;
@@ -169,7 +171,9 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
     const tokenSent = auth?.replace(/^Bearer\s+/i, '') ?? body.token;
     if (tokenSent !== token) return send(200, { ok: false, error: tokenSent ? 'invalid_auth' : 'not_authed' });
     const fn = methods[method];
-    return send(200, fn ? fn(body) : { ok: false, error: 'unknown_method' });
+    const answer = fn ? fn(body) : { ok: false, error: 'unknown_method' };
+    (fake as FakeSlack).onCall?.(method, body); // before the reply: a client killed here never learns the ts
+    send(200, answer);
   };
 
   const server: Server = createServer((req, res) => {

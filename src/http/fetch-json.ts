@@ -1,4 +1,4 @@
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { UpstreamError } from '../domain/errors.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -10,6 +10,8 @@ export function configureHttp(opts: { proxy?: string; timeoutMs?: number } = {})
   dispatcher = opts.proxy
     ? new ProxyAgent({ uri: opts.proxy, connect: { timeout: 10_000 }, headersTimeout: timeout, bodyTimeout: timeout })
     : new Agent({ connect: { timeout: 10_000 }, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
+  // Libraries that call global fetch themselves (Slack's WebClient) go through the proxy too.
+  if (opts.proxy) setGlobalDispatcher(dispatcher);
 }
 
 export interface HttpRequest {

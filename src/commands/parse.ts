@@ -69,3 +69,59 @@ export const USAGE: ReadonlyArray<{ syntax: string; what: string }> = [
   { syntax: 'status', what: 'last sweep, cursor age, store and integrations' },
   { syntax: 'help', what: 'this help' },
 ];
+
+/**
+ * `export [90d | 2026-01-01] [csv | json]`: Slack only (the file arrives as an upload), so it is not a kind of
+ * `Command` (Teams renders every Command kind). `days` or `from` bound the alerts by last seen; neither means
+ * everything the store still keeps.
+ */
+export interface ExportArgs {
+  format: 'csv' | 'json';
+  days?: number;
+  /** Start of a calendar day (UTC), epoch ms. */
+  from?: number;
+}
+export type ExportParse = { ok: true; args: ExportArgs } | { ok: false; problem: string };
+
+export const EXPORT_USAGE = {
+  syntax: 'export [90d | 2026-01-01] [csv | json]',
+  what: 'the alert history (alerts last seen in the period; default everything kept) as a CSV or JSON file in a direct message',
+} as const;
+
+/** `2026-01-31` → that day's start in UTC; undefined for anything else, including days that do not exist. */
+function parseDay(s: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
+  const at = Date.parse(`${s}T00:00:00Z`);
+  return Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== s ? undefined : at;
+}
+
+/** Undefined when the text is not an export command; otherwise its arguments or the reason they are wrong. */
+export function parseExportArgs(text: string): ExportParse | undefined {
+  const [verb = '', ...rest] = text.slice(0, MAX_TEXT).trim().split(/\s+/);
+  if (verb.toLowerCase() !== 'export') return undefined;
+  const args: ExportArgs = { format: 'csv' };
+  let format: string | undefined;
+  let period: string | undefined;
+  for (const token of rest) {
+    const lower = token.toLowerCase();
+    if (lower === 'csv' || lower === 'json') {
+      if (format) return { ok: false, problem: '`export` takes one format: `csv` or `json`.' };
+      format = args.format = lower;
+      continue;
+    }
+    if (period) return { ok: false, problem: '`export` takes one period (e.g. `90d` or `2026-01-01`) and a format (`csv` or `json`).' };
+    period = token;
+    const day = parseDay(token);
+    const days = day === undefined ? parsePeriodDays(token) : undefined;
+    if (day !== undefined) args.from = day;
+    else if (days !== undefined) args.days = days;
+    else return { ok: false, problem: `"${token.slice(0, 20)}" is not a period or a format; use e.g. \`90d\`, \`2w\` or \`2026-01-01\`, and \`csv\` or \`json\`.` };
+  }
+  return { ok: true, args };
+}
+
+/** The earliest last-seen time an export includes, epoch ms (undefined: everything kept). */
+export function exportSince(args: ExportArgs, now: number): number | undefined {
+  if (args.from !== undefined) return args.from;
+  return args.days !== undefined ? now - Math.round(args.days * 86_400_000) : undefined;
+}

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { parseCommand, runCommand, type StatusInfo } from '../../commands/index.js';
+import { USAGE, parseCommand, parseExportArgs, runCommand, type StatusInfo } from '../../commands/index.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
+import { runSlackExport } from './export.js';
 import { renderCommandResult } from './render-commands.js';
 import { SlashCommandBody, mentionedUser } from './payloads.js';
 import type { ResponderCheck } from './responders.js';
@@ -20,9 +21,12 @@ export interface CommandDeps {
 
 export const SLASH_COMMAND = '/vigil';
 
+const NOT_A_RESPONDER = '🚫 Only Vigil responders can use this command (SLACK_RESPONDERS). `/vigil help` works for everyone.';
+
 /**
- * `/vigil activity <email|@user> [7d] | alerts [open|all] | status | help`. Ack at once, then answer
- * ephemerally through response_url. Only responders see alert and activity data; anyone gets help.
+ * `/vigil activity <email|@user> [7d] | alerts [open|all] | status | export [90d] [csv|json] | help`. Ack at
+ * once, then answer ephemerally through response_url. Only responders see alert and activity data or get an
+ * export; anyone gets help. `export` is Slack-only (a file upload), parsed apart from the shared grammar.
  */
 export function registerSlashCommand(app: App, deps: CommandDeps): void {
   app.command(SLASH_COMMAND, async ({ ack, body, respond }) => {
@@ -36,10 +40,19 @@ export function registerSlashCommand(app: App, deps: CommandDeps): void {
     };
     const parsed = SlashCommandBody.safeParse(body);
     if (!parsed.success) return reply({ text: 'Vigil could not read this command.' });
+    const exp = parseExportArgs(parsed.data.text);
+    if (exp) {
+      if (!exp.ok) return reply(renderCommandResult({ kind: 'help', problem: exp.problem, usage: USAGE }, SLASH_COMMAND));
+      if (!(await deps.responders.isResponder(parsed.data.user_id))) {
+        deps.log.warn({ user: parsed.data.user_id, command: 'export' }, '/vigil by a user who is not a responder: refused');
+        return reply({ text: NOT_A_RESPONDER });
+      }
+      return runSlackExport(deps, parsed.data.user_id, exp.args, reply);
+    }
     let cmd = parseCommand(parsed.data.text);
     if (cmd.kind !== 'help' && !(await deps.responders.isResponder(parsed.data.user_id))) {
       deps.log.warn({ user: parsed.data.user_id, command: cmd.kind }, '/vigil by a user who is not a responder: refused');
-      return reply({ text: '🚫 Only Vigil responders can use this command (SLACK_RESPONDERS). `/vigil help` works for everyone.' });
+      return reply({ text: NOT_A_RESPONDER });
     }
     if (cmd.kind === 'activity') {
       const userId = mentionedUser(cmd.who);

@@ -1,16 +1,25 @@
 import type { KnownBlock } from '@slack/types';
 import type { ActivityReport, AlertsReport, CommandResult, HelpReport, StatusReport } from '../../commands/index.js';
-import { formatAge } from '../../commands/index.js';
+import { EXPORT_USAGE, formatAge } from '../../commands/index.js';
 import { SEVERITY_EMOJI, type SlackMessage } from './blocks.js';
 import { LIMITS, esc, fitLines, plain, slackDate } from './text.js';
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: fitLines(text.split('\n'), LIMITS.sectionText) } });
 
+/** The shared usage plus the Slack-only `export` (a file upload), listed before `help`. */
+function slackUsage(usage: HelpReport['usage']): Array<{ syntax: string; what: string }> {
+  const at = usage.findIndex((u) => u.syntax === 'help');
+  const all: Array<{ syntax: string; what: string }> = [...usage];
+  all.splice(at < 0 ? all.length : at, 0, EXPORT_USAGE);
+  return all;
+}
+
 function renderHelp(r: HelpReport, command: string): SlackMessage {
-  const lines = r.usage.map((u) => `• \`${command} ${esc(u.syntax, 200)}\`: ${esc(u.what, 500)}`);
+  const usage = slackUsage(r.usage);
+  const lines = usage.map((u) => `• \`${command} ${esc(u.syntax, 200)}\`: ${esc(u.what, 500)}`);
   const intro = r.problem ? `${esc(r.problem, 500)}\n` : '';
   const text = `${intro}*Usage*\n${lines.join('\n')}`;
-  return { text: `${r.problem ? `${r.problem} ` : ''}Usage: ${r.usage.map((u) => `${command} ${u.syntax}`).join(' | ')}`, blocks: [section(text)] };
+  return { text: `${r.problem ? `${r.problem} ` : ''}Usage: ${usage.map((u) => `${command} ${u.syntax}`).join(' | ')}`, blocks: [section(text)] };
 }
 
 function renderActivity(r: ActivityReport): SlackMessage {

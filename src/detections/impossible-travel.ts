@@ -46,6 +46,24 @@ function pointOf(e: NormalizedEvent): Point {
   };
 }
 
+const sameSpot = (a: Point | undefined, b: Point | undefined) =>
+  !!a && !!b && a.cc === b.cc && a.ip === b.ip && a.lat === b.lat && a.lon === b.lon && a.trusted === b.trusted;
+
+/**
+ * Drop a point whose neighbours, at most 2 hours apart, are at the same spot (state stays small: it is saved
+ * with every checkpoint). A late event inside that span still meets a neighbour at that spot, at most 2 hours
+ * away, so implied speeds stay close to exact.
+ */
+function collapse(pts: Point[], i: number): void {
+  for (let j = i - 1; j <= i + 1; j++) {
+    if (j < 1 || j >= pts.length - 1 || pts[j + 1]!.t - pts[j - 1]!.t > 2 * HOUR) continue;
+    if (sameSpot(pts[j - 1], pts[j]) && sameSpot(pts[j], pts[j + 1])) {
+      pts.splice(j, 1);
+      return;
+    }
+  }
+}
+
 function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext): AlertDraft | undefined {
   if (a.cc === b.cc) return undefined;
   if (a.ip !== undefined && a.ip === b.ip) return undefined; // one IP cannot be in two places: the geolocation moved
@@ -108,7 +126,8 @@ export const impossibleTravel: Detection<TravelState> = {
     if (before) drafts.push(before);
     const after = next && check(p, next, event, ctx);
     if (after) drafts.push(after);
-    pruneBefore(state.pts, state.pts[state.pts.length - 1]!.t - 3 * 24 * HOUR, 40);
+    collapse(state.pts, i);
+    pruneBefore(state.pts, state.pts[state.pts.length - 1]!.t - 2 * 24 * HOUR, 24);
     return drafts;
   },
 };

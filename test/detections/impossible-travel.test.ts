@@ -123,3 +123,16 @@ describe('impossible-travel', () => {
     expect(alerts[0]!.lastSeen).toBe(london13.time);
   });
 });
+
+describe('impossible-travel state', () => {
+  it('stays small for a busy user and still catches a late event inside a collapsed run', () => {
+    const busy = Array.from({ length: 60 }, (_, i) => ev({ time: AFTER + i * 5 * MIN, at: P.london }));
+    const { state } = run([...base, ...busy], { only });
+    const pts = (state.users['acc-alice']!.d['impossible-travel'] as { pts: unknown[] }).pts;
+    expect(pts.length).toBeLessThan(12);
+    const late = ev({ time: AFTER + 100 * MIN, at: P.tokyo });
+    const alerts = runInArrivalOrder([late], { only, state });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.facts.minutes).toBeLessThanOrEqual(120);
+  });
+});

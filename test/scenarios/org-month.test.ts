@@ -102,5 +102,7 @@ describe('scenario: a few hundred users', () => {
     expect(summary(alerts)).toEqual(month.expected.map((x) => `${x.detection} ${x.actorEmail}`).sort());
     expect(month.expected).toHaveLength(12);
     expect(Object.keys(state.users).length).toBeLessThanOrEqual(301); // users + the system actor
+    // The state is saved with every checkpoint: it must stay small per user.
+    expect(JSON.stringify(state).length / 300).toBeLessThan(8_000);
   });
 });

@@ -57,7 +57,7 @@ function dryRunResult(kind: ActionKind, alert: Alert, messengers: UserMessenger[
  */
 export function createActionsService(deps: ActionsDeps): ActionsService {
   const now = deps.now ?? Date.now;
-  const withLock = createKeyedLock();
+  const withLock = createKeyedLock(deps.store.locks);
   const protectedList = parseProtectedList(deps.env.ENTRA_PROTECTED_USERS);
   const configured = isEntraConfigured(deps.env);
   const messengers = () => (typeof deps.messengers === 'function' ? deps.messengers() : (deps.messengers ?? []));

@@ -14,8 +14,13 @@ export interface GraphUser {
 export interface GraphCall {
   method: string;
   path: string;
+  /** The query string, e.g. ?$filter=… */
+  query: string;
   status: number;
   body?: unknown;
+  /** Arrival, performance.now() ms (to check that a retry came no sooner than the Retry-After asked). */
+  at: number;
+  retryAfterS?: number;
 }
 
 export interface FakeGraph {
@@ -29,6 +34,8 @@ export interface FakeGraph {
   users: GraphUser[];
   calls: GraphCall[];
   tokensIssued: number;
+  /** Token requests: arrival (performance.now()) and the status answered. */
+  tokenCalls: Array<{ at: number; status: number; retryAfterS?: number }>;
   /** Answer the next `count` Graph calls matching `pattern` (method + path, e.g. /POST .*revoke/) with 429. */
   throttle(pattern: RegExp, count: number, retryAfterS?: number): void;
   /** The token endpoint answers the next `count` requests with 429 too. */
@@ -59,6 +66,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     users: opts.users ?? [],
     calls: [] as GraphCall[],
     tokensIssued: 0,
+    tokenCalls: [] as Array<{ at: number; status: number; retryAfterS?: number }>,
     sentMail: [] as Array<{ sender: string; body: any }>,
     throttle(pattern: RegExp, count: number, retryAfterS = 1) {
       throttles.push({ pattern, left: count, retryAfterS });
@@ -81,8 +89,10 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
 
   function token(req: IncomingMessage, res: ServerResponse, raw: string) {
     const form = new URLSearchParams(raw);
+    const at = performance.now();
     if (tokenThrottle.left > 0) {
       tokenThrottle.left--;
+      fake.tokenCalls.push({ at, status: 429, retryAfterS: tokenThrottle.retryAfterS });
       return send(res, 429, { error: 'temporarily_unavailable', error_description: 'AADSTS50196: throttled' }, { 'retry-after': String(tokenThrottle.retryAfterS) });
     }
     if (req.url !== `/${tenantId}/oauth2/v2.0/token`) return send(res, 400, { error: 'invalid_request', error_description: 'AADSTS90002: Tenant not found.' });
@@ -92,6 +102,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     const t = `eyJ0eXAiOiJKV1QifQ.fake-${randomUUID()}`;
     tokens.add(t);
     fake.tokensIssued++;
+    fake.tokenCalls.push({ at, status: 200 });
     return send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: t });
   }
 
@@ -100,19 +111,20 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     const path = u.pathname.replace(/^\/v1\.0/, '');
     const method = req.method ?? 'GET';
     const body = raw ? JSON.parse(raw) : undefined;
+    const at = performance.now();
     const rule = throttles.find((t) => t.left > 0 && t.pattern.test(`${method} ${path}`));
     if (rule) {
       rule.left--;
-      fake.calls.push({ method, path, status: 429, body });
+      fake.calls.push({ method, path, query: u.search, status: 429, body, at, retryAfterS: rule.retryAfterS });
       return send(res, 429, graphError('TooManyRequests', 'Too many requests.'), { 'retry-after': String(rule.retryAfterS) });
     }
     const auth = req.headers.authorization?.replace(/^Bearer /, '');
     if (!auth || !tokens.has(auth)) {
-      fake.calls.push({ method, path, status: 401, body });
+      fake.calls.push({ method, path, query: u.search, status: 401, body, at });
       return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token validation failure.'));
     }
     const answer = (status: number, b?: unknown) => {
-      fake.calls.push({ method, path, status, body });
+      fake.calls.push({ method, path, query: u.search, status, body, at });
       return send(res, status, b);
     };
     if (method === 'GET' && path === '/users') {

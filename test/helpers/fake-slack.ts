@@ -15,6 +15,8 @@ export interface SlackCall {
   auth?: string;
   /** Answered with this HTTP status (429 for injected rate limits). */
   status: number;
+  /** The Retry-After sent with a 429, seconds. */
+  retryAfterS?: number;
 }
 
 export interface FakeSlack {
@@ -164,8 +166,9 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
     const randomLimit = !limit && WRITES.has(method) && fake.rateLimitRate > 0 && rand() < fake.rateLimitRate;
     if (limit || randomLimit) {
       if (limit) limit.left--;
-      fake.calls.push({ method, body, auth, status: 429 });
-      return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit?.retryAfterS ?? 1) });
+      const retryAfterS = limit?.retryAfterS ?? 1;
+      fake.calls.push({ method, body, auth, status: 429, retryAfterS });
+      return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterS) });
     }
     fake.calls.push({ method, body, auth, status: 200 });
     const tokenSent = auth?.replace(/^Bearer\s+/i, '') ?? body.token;

@@ -37,17 +37,17 @@ export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** Stop and start again on the same port (data is not persisted). */
+  /** Stop and start again on the same port (data survives only with `persist`: AOF, fsync always). */
   restart(): Promise<void>;
 }
 
 /** A real redis-server (Debian package, installed by .ci/run) on a free loopback port. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(opts: { persist?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-redis-'));
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.persist ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
     proc.once('error', (err) => {
       throw new Error(`cannot start redis-server (install it: apt-get install redis-server): ${err.message}`);
     });

@@ -77,9 +77,9 @@ function excluded(draft: AlertDraft, s: DetectionSettings): boolean {
   const site = draft.event.site;
   if (site && s.excludeSites.some((x) => x === site.host || x === site.id || x === site.name || (site.host && site.host.replace(/^https?:\/\//, '') === x)))
     return true;
-  const ip = draft.event.location?.ip;
-  if (ip && s.excludeIps.length > 0) return s.excludeIp ? s.excludeIp(ip) : s.excludeIps.includes(ip);
-  return false;
+  if (s.excludeIps.length === 0) return false;
+  const ips = draft.ips ?? (draft.event.location?.ip ? [draft.event.location.ip] : []);
+  return ips.some((ip) => (s.excludeIp ? s.excludeIp(ip) : s.excludeIps.includes(ip)));
 }
 
 /**

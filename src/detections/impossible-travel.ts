@@ -92,6 +92,7 @@ function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext
     ],
     facts: { from: a, to: b, distanceKm: Math.round(km), minutes: Math.round(gap / 60_000), speedKmh: Math.round(kmh), usualCountries: usual },
     eventIds: [a.id, b.id],
+    ips: [a.ip, b.ip].filter((x): x is string => x !== undefined),
     time: b.t,
     firstTime: a.t,
     event,

@@ -44,6 +44,8 @@ export interface AlertDraft {
   firstTime?: number;
   /** The event whose actor, IP and site the exclusions are checked against. */
   event: NormalizedEvent;
+  /** Every IP behind the draft when there are several (both ends of a trip): an excluded one suppresses it. */
+  ips?: string[];
 }
 
 /**

@@ -89,6 +89,10 @@ describe('impossible-travel', () => {
     expect(run(events, { only, overrides: { 'impossible-travel': { excludeIps: ['126.0.0.0/16'] } } }).alerts).toHaveLength(0);
     expect(run(events, { only, overrides: { 'impossible-travel': { excludeSites: ['sandbox.atlassian.net'] } } }).alerts).toHaveLength(0);
     expect(run(events, { only, overrides: { 'impossible-travel': { enabled: false } } }).alerts).toHaveLength(0);
+    // An excluded IP on either end suppresses the trip, even when the other end's event arrives last.
+    const late = [ev({ time: AFTER + 9 * HOUR + HOUR, at: P.tokyo }), ev({ time: AFTER + 9 * HOUR, at: P.london })];
+    expect(runInArrivalOrder([...base, ...late], { only }).length).toBe(1);
+    expect(runInArrivalOrder([...base, ...late], { only, exclude: { ips: ['126.0.0.0/16'] } })).toHaveLength(0);
   });
 
   it('learns for 7 days: a new org, then a new user in an old org, raise nothing', () => {

@@ -106,3 +106,13 @@ describe('scenario: a few hundred users', () => {
     expect(JSON.stringify(state).length / 300).toBeLessThan(8_000);
   });
 });
+
+describe('scenario: the demo starts on any day (demo mode uses today − 30 days)', () => {
+  it.each([0, 1, 2, 3, 4, 5, 6])('start weekday offset %i: exactly the injected attacks', async (d) => {
+    const month = generateOrgMonth({ seed: 100 + d, start: Date.UTC(2026, 9, 5 + d) });
+    const enricher = await demoEnricher(month.lists);
+    const alerts = sweepAll(normalizeAll(month.events).map((e) => enricher.enrich(e))).alerts;
+    expect(summary(alerts)).toEqual(month.expected.map((x) => `${x.detection} ${x.actorEmail}`).sort());
+    expect(month.expected.length).toBeGreaterThanOrEqual(11);
+  });
+});

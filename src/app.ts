@@ -17,6 +17,7 @@ import type { Config } from './config/index.js';
 import { createEnricher } from './enrich/index.js';
 import { buildEngineOptions } from './engine-setup.js';
 import { configureHttp } from './http/fetch-json.js';
+import { slackPayloadGuard } from './http/payload-guard.js';
 import type { Logger } from './log.js';
 import { registerSecrets } from './log.js';
 import { createPipeline, type Pipeline } from './pipeline/ingest.js';
@@ -103,6 +104,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       dryRun,
     };
   };
+  if (cfg.slack.SLACK_BOT_TOKEN && !cfg.slack.SLACK_APP_TOKEN) http.post('/slack/events', ...slackPayloadGuard());
   const chat = await createChatIntegrations({ cfg, http, store, actions, log, status, activityUrl, onActionDone: () => void drain() });
   messengers.push(...chat.messengers);
   const forwarding = createForwardingChannels(cfg, { alertUrl: activityUrl });

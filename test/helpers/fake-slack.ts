@@ -33,6 +33,10 @@ export interface FakeSlack {
   of(method: string): Array<Record<string, any>>;
   /** Called after a call took effect and before its reply is sent (tests crash the client at precise points). */
   onCall?: (method: string, body: Record<string, any>) => void;
+  /** Messages posted to response_url addresses (`<origin>/response/<anything>`), by path. */
+  responses: Array<{ path: string; body: Record<string, any> }>;
+  /** A response_url on this fake (slash commands and block actions reply there). */
+  responseUrl(id: string): string;
   /** Top-level alert cards: messages whose header block id is `h:<alertId>:…`. */
   cards(): Array<{ alertId: string; message: SlackMessage }>;
   close(): Promise<void>;
@@ -89,6 +93,7 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
     calls: [] as SlackCall[],
     messages: [] as SlackMessage[],
     rateLimitRate: 0,
+    responses: [] as Array<{ path: string; body: Record<string, any> }>,
     rateLimit(method: string, count: number, retryAfterS = 1) {
       limits.push({ method, left: count, retryAfterS });
     },
@@ -150,6 +155,18 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    if (req.url?.startsWith('/response/')) {
+      // response_url: JSON body, plain "ok" answer (as hooks.slack.com does).
+      let body: Record<string, any> = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = { unparsable: raw };
+      }
+      fake.responses.push({ path: req.url, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end('ok');
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -189,6 +206,7 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}/api`,
+    responseUrl: (id: string) => `http://127.0.0.1:${port}/response/${encodeURIComponent(id)}`,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

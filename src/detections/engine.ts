@@ -95,22 +95,19 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
     orgCountries: { ...prior.orgCountries },
     open: { ...prior.open },
   };
-  const ownedUsers = new Set<string>();
+  /** Records copied (or created) in this run, by actor id. */
+  const ownedUsers = new Map<string, UserRecord>();
   /** State objects created or copied in this run (so they may be changed in place). */
   const owned = new WeakSet<object>();
   const changed = new Map<string, Alert>();
 
   const userRecord = (id: string, time: number): UserRecord => {
-    let rec = state.users[id];
-    if (!rec) {
-      rec = { first: time, last: time, countries: {}, d: {} };
-      state.users[id] = rec;
-      ownedUsers.add(id);
-    } else if (!ownedUsers.has(id)) {
-      rec = { ...rec, countries: { ...rec.countries }, d: { ...rec.d } };
-      state.users[id] = rec;
-      ownedUsers.add(id);
-    }
+    let rec = ownedUsers.get(id);
+    if (rec) return rec;
+    const prev = state.users[id];
+    rec = prev ? { ...prev, countries: { ...prev.countries }, d: { ...prev.d } } : { first: time, last: time, countries: {}, d: {} };
+    state.users[id] = rec;
+    ownedUsers.set(id, rec);
     return rec;
   };
   const own = (det: AnyDetection, store: Record<string, unknown>, slot: string): unknown => {
@@ -162,12 +159,11 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
 }
 
 /** Forget what no baseline needs any more: old countries and open alerts; once a day, stale users' detection state. */
-function prune(state: EngineState, ownedUsers: Set<string>): void {
+function prune(state: EngineState, ownedUsers: Map<string, UserRecord>): void {
   const horizon = state.now - KEEP_MS;
   for (const [k, o] of Object.entries(state.open)) if (o.lastSeen < horizon) delete state.open[k];
   for (const [c, t] of Object.entries(state.orgCountries)) if (t < horizon) delete state.orgCountries[c];
-  for (const id of ownedUsers) {
-    const rec = state.users[id]!;
+  for (const rec of ownedUsers.values()) {
     for (const [c, t] of Object.entries(rec.countries)) if (t < horizon) delete rec.countries[c];
   }
   if (state.now - state.prunedAt < DAY) return;

@@ -67,6 +67,7 @@ export function secretsOf(cfg: Config): Array<string | undefined> {
     cfg.ops.VIGIL_SIEM_WEBHOOK_SECRET,
     cfg.ops.VIGIL_SIEM_WEBHOOK_AUTHORIZATION,
     cfg.ops.JIRA_API_TOKEN,
+    cfg.ops.VIGIL_METRICS_TOKEN,
   ];
 }
 

@@ -15,7 +15,38 @@ export interface KV {
 
 export const DEFAULT_STORE_URL = 'sqlite://./data/vigil.sqlite';
 
-function wrap(keyv: Keyv, kind: KV['kind'], locks: LockBackend = createLocalLockBackend()): KV {
+/** The connection state the Redis client exposes (node-redis v5). */
+interface Connecting {
+  isOpen: boolean;
+  isReady: boolean;
+  once(event: 'ready', fn: () => void): unknown;
+}
+
+/**
+ * While the Redis client is connecting (open, not yet ready) a command fails at once with "The client is offline"
+ * (no offline queue). Wait for the connection a bounded time first, so the first commands after start-up (or a
+ * restart of Redis) go through; while Redis stays down, commands still fail within a second.
+ */
+function whenReady(client: () => Connecting, maxWaitMs = 1_000): () => Promise<void> {
+  let waiting: Promise<void> | undefined;
+  return () => {
+    const c = client();
+    if (!c.isOpen || c.isReady) return Promise.resolve();
+    waiting ??= new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, maxWaitMs);
+      t.unref();
+      c.once('ready', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    }).finally(() => {
+      waiting = undefined;
+    });
+    return waiting;
+  };
+}
+
+function wrap(keyv: Keyv, kind: KV['kind'], locks: LockBackend = createLocalLockBackend(), ready: () => Promise<void> = async () => undefined): KV {
   let lastError: unknown;
   keyv.on('error', (err: unknown) => {
     lastError = err;
@@ -31,16 +62,19 @@ function wrap(keyv: Keyv, kind: KV['kind'], locks: LockBackend = createLocalLock
     kind,
     locks,
     async get(key) {
+      await ready();
       const v = await keyv.get(key);
       check();
       return v;
     },
     async set(key, value, ttlMs) {
+      await ready();
       const ok = await keyv.set(key, value, ttlMs);
       check();
       if (ok === false) throw new Error(`store write failed for ${key.split(':')[0]}`);
     },
     async delete(key) {
+      await ready();
       await keyv.delete(key);
       check();
     },
@@ -80,8 +114,13 @@ export async function openKV(url: string): Promise<KV> {
       },
       { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 },
     );
-    const locks = createRedisLockBackend(async () => (await store.getClient()) as unknown as RedisLockClient);
-    return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis', locks);
+    const ready = whenReady(() => store.client as unknown as Connecting);
+    const locks = createRedisLockBackend(async () => {
+      const client = await store.getClient();
+      await ready();
+      return client as unknown as RedisLockClient;
+    });
+    return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis', locks, ready);
   }
   if (u.startsWith('postgres://') || u.startsWith('postgresql://')) {
     const { default: KeyvPostgres } = await import('@keyv/postgres');

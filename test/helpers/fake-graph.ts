@@ -34,6 +34,8 @@ export interface FakeGraph {
   users: GraphUser[];
   calls: GraphCall[];
   tokensIssued: number;
+  /** Every access token handed out (secret-leak tests look for them). */
+  issuedTokens: string[];
   /** Token requests: arrival (performance.now()) and the status answered. */
   tokenCalls: Array<{ at: number; status: number; retryAfterS?: number }>;
   /** Answer the next `count` Graph calls matching `pattern` (method + path, e.g. /POST .*revoke/) with 429. */
@@ -66,6 +68,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     users: opts.users ?? [],
     calls: [] as GraphCall[],
     tokensIssued: 0,
+    issuedTokens: [] as string[],
     tokenCalls: [] as Array<{ at: number; status: number; retryAfterS?: number }>,
     sentMail: [] as Array<{ sender: string; body: any }>,
     throttle(pattern: RegExp, count: number, retryAfterS = 1) {
@@ -101,6 +104,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
       return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
     const t = `eyJ0eXAiOiJKV1QifQ.fake-${randomUUID()}`;
     tokens.add(t);
+    fake.issuedTokens.push(t);
     fake.tokensIssued++;
     fake.tokenCalls.push({ at, status: 200 });
     return send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: t });

@@ -228,6 +228,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   let server: Server | undefined;
   let sweeps: Scheduler | undefined;
   let daily: Scheduler | undefined;
+  let intel: Scheduler | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -246,6 +247,14 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       await chat.start();
       // The doctor at start-up: every configured integration checked for real, failures logged with their fix.
       if (!cfg.demo) void runStartupDoctor(cfg, { store, log });
+      // IP lists (Tor exits, threat-intel URLs, list files) refreshed at start and daily, on every replica
+      // (each holds its own copy in memory). A failed source keeps its last copy.
+      if (!cfg.demo && enricher.refresh) {
+        const refresh = enricher.refresh;
+        intel = createScheduler({ schedule: '41 4 * * *', name: 'ip-lists', run: () => refresh(), log });
+        intel.start();
+        void intel.runNow();
+      }
       // One replica at a time (the expiry warning must not be posted by each replica).
       const housekeepOnce = () => store.locks.ifFree('housekeeping', () => housekeeping(), 10 * 60_000).then(() => undefined);
       daily = createScheduler({ schedule: '17 3 * * *', name: 'housekeeping', run: housekeepOnce, log });
@@ -272,6 +281,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       stopped = true;
       await sweeps?.stop();
       await daily?.stop();
+      await intel?.stop();
       if (server) await closeServer(server);
       await chat.stop();
       await draining();

@@ -4,6 +4,8 @@ import nock from 'nock';
 import { afterEach } from 'vitest';
 
 nock.disableNetConnect();
+// Child processes started by tests (vigil serve, sweep) inherit this: they never try to fetch the public Tor list.
+process.env.VIGIL_TOR_EXIT_LIST_URL ??= 'off';
 nock.enableNetConnect((host) => /^(127\.0\.0\.1|localhost|\[::1\]|::1)(:\d+)?$/.test(host));
 
 afterEach(() => {

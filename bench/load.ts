@@ -48,7 +48,11 @@ const base = {
   VIGIL_WEBHOOK_MAX_BYTES: String(8 * 1_048_576),
 };
 
-/** A synthetic org: 1,000 users at their usual address, one sign-in in 5,000 from a Tor exit. */
+/**
+ * A synthetic org: 1,000 users at their usual address, about 6 events per user per day (as in the demo org and
+ * the replay bench: 1,000,000 events are about 5.5 months), one sign-in in 5,000 from a Tor exit.
+ */
+const SPACING_MS = 14_400;
 function event(i: number, t0: number, spacingMs: number, prefix = 'b') {
   const u = (i * 7919) % 1000;
   const tor = i % 5000 === 4999;
@@ -66,7 +70,7 @@ async function webhookRate() {
   const app = await createApp(loadConfig({ ...base }), log, { storeUrl: storeUrl() });
   const { port } = await app.start();
   const url = `http://127.0.0.1:${port}/webhooks/atlassian`;
-  const t0 = Date.now() - 30 * 86_400_000;
+  const t0 = Date.now() - Math.ceil(((WEBHOOK_EVENTS + 5000) * SPACING_MS) / 86_400_000 + 1) * 86_400_000;
   const batch = 100;
   let next = 0;
   const started = performance.now();
@@ -75,7 +79,7 @@ async function webhookRate() {
       while (next < WEBHOOK_EVENTS) {
         const from = next;
         next += batch;
-        await post(url, { data: Array.from({ length: Math.min(batch, WEBHOOK_EVENTS - from) }, (_, k) => event(from + k, t0, 2000, 'w')) });
+        await post(url, { data: Array.from({ length: Math.min(batch, WEBHOOK_EVENTS - from) }, (_, k) => event(from + k, t0, SPACING_MS, 'w')) });
       }
     }),
   );
@@ -87,7 +91,7 @@ async function webhookRate() {
     Array.from({ length: 8 }, async () => {
       while (n < singles) {
         const i = n++;
-        await post(url, event(WEBHOOK_EVENTS + i, t0, 2000, 'w'));
+        await post(url, event(WEBHOOK_EVENTS + i, t0, SPACING_MS, 'w'));
       }
     }),
   );
@@ -132,7 +136,7 @@ async function cardLatency() {
 
 async function sweepTime() {
   const atlassian = await startFakeAtlassian();
-  const spacing = 2_000;
+  const spacing = SPACING_MS;
   const t0 = Date.now() - Math.ceil((SWEEP_EVENTS * spacing) / 86_400_000 + 2) * 86_400_000;
   atlassian.generated = { count: SWEEP_EVENTS, event: (i) => event(i, t0, spacing), processedAt: (i) => t0 + i * spacing + 1500 };
   const cfg = loadConfig({

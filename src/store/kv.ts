@@ -15,6 +15,28 @@ export interface KV {
 
 export const DEFAULT_STORE_URL = 'sqlite://./data/vigil.sqlite';
 
+/** A JSON string value (or key) starting with ':' — the only case keyv's format escapes. */
+const COLON_STRING = /[:,[{]":/;
+const unescape = (_k: string, v: unknown) => (typeof v === 'string' ? (v.startsWith(':base64:') ? Buffer.from(v.slice(8), 'base64') : v.startsWith(':') ? v.slice(1) : v) : v);
+
+/**
+ * keyv's stored format (@keyv/serialize: JSON, string values starting with ':' get one more ':'), written and
+ * read with the native JSON functions: the default serializer walks every value in JavaScript and took most of
+ * the time of a sweep with a large checkpoint (bench/load.ts). Values that hold no such string — nearly all —
+ * take the plain JSON path. Buffers are not stored by Vigil.
+ */
+export const keyvFormat = {
+  serialize(data: unknown): string {
+    const plain = JSON.stringify(data);
+    if (plain === undefined) return 'null';
+    if (!COLON_STRING.test(plain)) return plain;
+    return JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(':') ? `:${v}` : v));
+  },
+  deserialize<T>(text: string): T {
+    return (COLON_STRING.test(text) ? JSON.parse(text, unescape) : JSON.parse(text)) as T;
+  },
+};
+
 /** The connection state the Redis client exposes (node-redis v5). */
 interface Connecting {
   isOpen: boolean;
@@ -86,7 +108,7 @@ function wrap(keyv: Keyv, kind: KV['kind'], locks: LockBackend = createLocalLock
 
 /** In-memory store: for replay and unit tests. */
 export function createMemoryKV(): KV {
-  return wrap(new Keyv({ namespace: 'vigil' }), 'memory');
+  return wrap(new Keyv({ namespace: 'vigil', ...keyvFormat }), 'memory');
 }
 
 /** Open the store named by a URL: sqlite://path, redis://..., postgresql://..., memory://. */
@@ -100,7 +122,7 @@ export async function openKV(url: string): Promise<KV> {
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const store = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'vigil', busyTimeout: 10_000 });
-    return wrap(new Keyv({ store, namespace: 'vigil' }), 'sqlite');
+    return wrap(new Keyv({ store, namespace: 'vigil', ...keyvFormat }), 'sqlite');
   }
   if (u.startsWith('redis://') || u.startsWith('rediss://')) {
     const { default: KeyvRedis } = await import('@keyv/redis');
@@ -120,12 +142,12 @@ export async function openKV(url: string): Promise<KV> {
       await ready();
       return client as unknown as RedisLockClient;
     });
-    return wrap(new Keyv({ store, namespace: 'vigil', useKeyPrefix: false }), 'redis', locks, ready);
+    return wrap(new Keyv({ store, namespace: 'vigil', ...keyvFormat, useKeyPrefix: false }), 'redis', locks, ready);
   }
   if (u.startsWith('postgres://') || u.startsWith('postgresql://')) {
     const { default: KeyvPostgres } = await import('@keyv/postgres');
     const store = new KeyvPostgres({ uri: u, table: 'vigil' });
-    return wrap(new Keyv({ store, namespace: 'vigil' }), 'postgres');
+    return wrap(new Keyv({ store, namespace: 'vigil', ...keyvFormat }), 'postgres');
   }
   throw new Error('VIGIL_STORE_URL must start with sqlite://, redis://, rediss://, postgresql:// or memory://');
 }

@@ -130,7 +130,9 @@ export function createOutbox(opts: OutboxOptions) {
       }
     }
     if (done.size > 0) await opts.store.removeFromOutbox([...done], delivered);
-    result.pending = ids.length - done.size;
+    // What is still owed of what this drain looked at (an alert changed meanwhile stays queued).
+    const left = new Set(await opts.store.pendingOutbox());
+    result.pending = ids.filter((id) => left.has(id)).length;
     return result;
   }
 

@@ -53,7 +53,8 @@ async function jsonParseLoop(file: string): Promise<{ events: number; ms: number
 
 async function replay(file: string, lists: Record<string, string>): Promise<{ ms: number; maxRssMb: number; alerts: string[] }> {
   const out = path.join(DIR, `measure-${process.pid}.json`);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/measure-replay.mjs'), 'replay', file, '--format', 'json'], {
+  // The same V8 flag as the vigil bin's shebang (bin/vigil.js), so the bench measures what `npx vigil replay` runs.
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'bench/measure-replay.mjs'), 'replay', file, '--format', 'json'], {
     cwd: DIR, // no .env from the work tree
     // Demo events carry coordinates, so the 130 MB IP database is not opened (it would dominate peak memory).
     env: { PATH: process.env.PATH, BENCH_OUT: out, VIGIL_GEOIP_DB: 'off', VIGIL_TOR_EXIT_LIST_URL: 'off', LOG_LEVEL: 'warn', ...lists },

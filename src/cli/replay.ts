@@ -3,7 +3,7 @@ import { initialEngineState, runDetections, type EngineOptions, type EngineState
 import type { Enricher } from '../enrich/index.js';
 import type { Logger } from '../log.js';
 import { normalizeAtlassianEvent } from '../sources/atlassian/normalize.js';
-import { readEvents } from '../sources/file.js';
+import { readEventBatches } from '../sources/file.js';
 import type { Readable } from 'node:stream';
 
 export interface ReplayOptions {
@@ -98,21 +98,29 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     if (batch.length >= batchSize) flush();
   };
 
-  for await (const item of readEvents(opts.input, opts.file)) {
-    const n = normalizeAtlassianEvent(item.value, 'replay');
-    if (!n.ok) {
-      skipped++;
-      opts.log.warn({ file: opts.file, line: item.line, eventId: n.id, reason: n.reason }, 'skipped a malformed audit event');
-      continue;
+  for await (const items of readEventBatches(opts.input, opts.file)) {
+    for (const item of items) {
+      const n = normalizeAtlassianEvent(item.value, 'replay');
+      if (!n.ok) {
+        skipped++;
+        opts.log.warn({ file: opts.file, line: item.line, eventId: n.id, reason: n.reason }, 'skipped a malformed audit event');
+        continue;
+      }
+      // Replay prints alerts only: drop the raw JSON now so a batch in flight (and anything a detection keeps)
+      // does not hold whole parsed events alive; that kept the garbage collector busy promoting them.
+      n.event.raw = undefined;
+      // Dedupe on event id within a bounded memory (ids older than the reorder window are forgotten in bulk).
+      if (seen.has(n.event.id)) continue;
+      seen.add(n.event.id);
+      if (seen.size > Math.max(window, 10_000) * 20) seen.clear();
+      events++;
+      if (window === 0) release(n.event);
+      else {
+        heap.push(n.event, seq++);
+        if (heap.size > window) release(heap.pop()!);
+      }
+      if (events % 100_000 === 0) opts.onProgress?.(events);
     }
-    // Dedupe on event id within a bounded memory (ids older than the reorder window are forgotten in bulk).
-    if (seen.has(n.event.id)) continue;
-    seen.add(n.event.id);
-    if (seen.size > Math.max(window, 10_000) * 20) seen.clear();
-    events++;
-    heap.push(n.event, seq++);
-    if (heap.size > window) release(heap.pop()!);
-    if (events % 100_000 === 0) opts.onProgress?.(events);
   }
   while (heap.size > 0) release(heap.pop()!);
   flush();

@@ -15,8 +15,16 @@ export function isSystemActor(e: NormalizedEvent): boolean {
 
 /** Interactive activity: a real person, not the system actor, not an API token or app, not a failed login. */
 export function isInteractive(e: NormalizedEvent): boolean {
-  return e.interactive && !e.actor.token && !e.actor.onBehalfOf && !isSystemActor(e) && !isFailedLoginEvent(e);
+  if (!e.interactive || e.actor.token || e.actor.onBehalfOf) return false;
+  // Several detections ask this of every event; the regex checks run once per event object.
+  let v = interactiveMemo.get(e);
+  if (v === undefined) {
+    v = !isSystemActor(e) && !isFailedLoginEvent(e);
+    interactiveMemo.set(e, v);
+  }
+  return v;
 }
+const interactiveMemo = new WeakMap<NormalizedEvent, boolean>();
 
 /** The country key used in baselines: ISO code from enrichment, else the lower-cased country name. */
 export function countryOf(e: NormalizedEvent): string | undefined {

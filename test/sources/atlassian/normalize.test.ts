@@ -34,6 +34,16 @@ describe('normalizeAtlassianEvent', () => {
     expect(r.event.interactive).toBe(false);
   });
 
+  it('takes coordinates only from a well-formed "lat,lon" geo', () => {
+    const geoOf = (geo: string) => {
+      const raw = rawEvent({ time: 1, ip: '203.0.113.7', geo });
+      const r = normalizeAtlassianEvent(raw, 'atlassian-org');
+      return r.ok ? [r.event.location?.lat, r.event.location?.lon] : 'rejected';
+    };
+    expect(geoOf(' -33.87 , 151.21 ')).toEqual([-33.87, 151.21]);
+    for (const bad of ['52.37,', ',4.89', '52.37', 'north,west', '95,10', '10,181', '52.37,4.89,1']) expect(geoOf(bad), bad).toEqual([undefined, undefined]);
+  });
+
   it('tolerates a missing location, a missing actor email, nulls and unknown fields', () => {
     const raw = rawEvent({ time: Date.UTC(2025, 0, 1), email: undefined });
     delete raw.attributes.actor.email;

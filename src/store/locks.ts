@@ -60,12 +60,14 @@ export function createLocalLockBackend(now: () => number = Date.now): LockBacken
 export interface RedisLockClient {
   set(key: string, value: string, opts: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<unknown>;
   get(key: string): Promise<string | null | unknown>;
-  incr(key: string): Promise<number>;
   eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
 const EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+/** The fencing counter; it lapses after a week unused (per-alert action locks would otherwise leave one each). */
+const FENCE = "local n = redis.call('incr', KEYS[1]); redis.call('pexpire', KEYS[1], ARGV[1]); return n";
+const FENCE_KEEP_MS = String(7 * 86_400_000);
 
 /** Redis backend on the store's own connection (SET NX PX; compare-and-pexpire / compare-and-del in Lua). */
 export function createRedisLockBackend(client: () => Promise<RedisLockClient>, prefix = 'vigil:'): LockBackend {
@@ -86,7 +88,7 @@ export function createRedisLockBackend(client: () => Promise<RedisLockClient>, p
       const v = await (await client()).get(k(key));
       return typeof v === 'string' ? v : undefined;
     },
-    nextFence: async (key) => Number(await (await client()).incr(k(`${key}:fence`))),
+    nextFence: async (key) => Number(await (await client()).eval(FENCE, { keys: [k(`${key}:fence`)], arguments: [FENCE_KEEP_MS] })),
   };
 }
 
@@ -125,16 +127,16 @@ const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function createLocks(backend: LockBackend) {
   async function tryAcquire(name: string, ttlMs = 30_000): Promise<Lease | undefined> {
     const key = keys.lock(name);
-    // Only the winner increments the fence: take the lock with a provisional token, then stamp the fence.
-    const provisional = `${owner}:${randomBytes(8).toString('hex')}`;
-    if (!(await backend.acquire(key, provisional, ttlMs))) return undefined;
+    // Only the winner draws a fencing number: take the lock first, then increment the counter.
+    const token = `${owner}:${randomBytes(8).toString('hex')}`;
+    if (!(await backend.acquire(key, token, ttlMs))) return undefined;
     const fence = await backend.nextFence(key).catch(async (err: Error) => {
-      await backend.release(key, provisional).catch(() => undefined);
+      await backend.release(key, token).catch(() => undefined);
       throw err;
     });
     let lost = false;
     const timer = setInterval(() => {
-      backend.extend(key, provisional, ttlMs).then(
+      backend.extend(key, token, ttlMs).then(
         (ok) => {
           if (!ok) lost = true;
         },
@@ -144,20 +146,20 @@ export function createLocks(backend: LockBackend) {
     timer.unref();
     return {
       name,
-      token: provisional,
+      token,
       fence,
       get lost() {
         return lost;
       },
       async assertHeld() {
-        if (lost || (await backend.holder(key)) !== provisional) {
+        if (lost || (await backend.holder(key)) !== token) {
           lost = true;
           throw new LockError('lock_lost', `lost the "${name}" lock (fence ${fence}) to another replica; not committing`);
         }
       },
       async release() {
         clearInterval(timer);
-        await backend.release(key, provisional);
+        await backend.release(key, token);
       },
     };
   }

@@ -38,6 +38,8 @@ export interface VigilApp {
   /** Run one sweep now (no-op without Atlassian credentials). */
   sweep(signal?: AbortSignal): Promise<SweepSummary | undefined>;
   drain(): Promise<void>;
+  /** Daily housekeeping now: retention, and the API key expiry warning posted to the alert channels. */
+  housekeeping(): Promise<void>;
   /** Start the HTTP server and the schedules. */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -237,6 +239,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     log,
     sweep,
     drain,
+    housekeeping: () => housekeeping(),
     async start() {
       let port = cfg.core.PORT;
       if (opts.http !== false) {

@@ -50,3 +50,38 @@ describe('the composed service', () => {
     expect((await readCredentials(app.store)).atlassian).toMatchObject({ ok: false, detail: expect.stringMatching(/API key invalid or expired/) });
   });
 });
+
+describe('daily housekeeping', () => {
+  it('posts the API key expiry warning to the Slack alert channel once, and prunes old alerts', async () => {
+    const nock = (await import('nock')).default;
+    const DAY = 86_400_000;
+    const expires = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10);
+    const posted: string[] = [];
+    nock('https://slack.com')
+      .post('/api/auth.test')
+      .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' })
+      .post('/api/chat.postMessage', (b) => {
+        posted.push(`${b.channel} ${b.text}`);
+        return true;
+      })
+      .reply(200, { ok: true, channel: 'C0ALERTS', ts: '1.1' });
+    const cfg = loadConfig({
+      VIGIL_STORE_URL: 'memory://',
+      ATLASSIAN_API_KEY_EXPIRES: expires,
+      SLACK_BOT_TOKEN: 'xoxb-1-2-housekeeping',
+      SLACK_SIGNING_SECRET: 'slack-signing-secret-000000',
+      SLACK_ALERT_CHANNEL: 'C0ALERTS',
+      SLACK_RESPONDERS: 'U0ALICE',
+      VIGIL_RETENTION_DAYS: '30',
+    });
+    const { log } = captureLogger('error');
+    app = await createApp(cfg, log, { http: false });
+    const old = { id: 'old', detection: 'anonymous-ip', severity: 'medium' as const, title: 't', summary: 's', actor: { id: 'a' }, eventIds: ['e'], count: 1, firstSeen: 1, lastSeen: Date.now() - 40 * DAY, evidence: [], facts: {}, mitre: [], status: 'open' as const, revision: 1 };
+    await app.store.saveAlerts([old]);
+    await app.housekeeping();
+    await app.housekeeping(); // the same warning is not posted twice
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatch(/^C0ALERTS :warning: The Atlassian API key expires in \d day/);
+    expect(await app.store.getAlert('old')).toBeUndefined();
+  });
+});

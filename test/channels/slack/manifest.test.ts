@@ -49,7 +49,7 @@ describe('Slack app manifest', () => {
     expect(m.settings.socket_mode_enabled).toBe(true);
     expect(m.settings.interactivity.is_enabled).toBe(true);
     expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([SLASH_COMMAND]);
-    expect([...m.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'files:write', 'im:write', 'usergroups:read', 'users:read', 'users:read.email']);
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual(['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'im:write', 'usergroups:read', 'users:read', 'users:read.email']);
     expect(load('manifest.http.yaml').oauth_config.scopes.bot.sort()).toEqual([...m.oauth_config.scopes.bot].sort());
   });
 });

@@ -19,7 +19,7 @@ interface FailState {
 /**
  * A burst of failed logins of one user (`user_login_failed`, or any action whose display name says the login
  * failed). One alert while the burst goes on: each further failure within the dedup window extends it.
- * Caveat: the Atlassian org audit log may not record failed logins at all (see docs/readme/detections.md).
+ * Caveat: the Atlassian org audit log may not record failed logins at all (see README, "Known gap: failed logins").
  */
 export const failedLogins: Detection<FailState> = {
   id: 'failed-logins',

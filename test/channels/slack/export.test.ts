@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/index.js';
 import { EXPORT_COLUMNS } from '../../../src/ops/export.js';
 import { fakeResponseUrl } from './fake-slack.js';
-import { BOT_TOKEN, outcome, postSigned, sampleAlert } from './fixtures.js';
+import { BOT_TOKEN, outcome, postSigned, sampleAlert, slashCommand as command } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 const DAY = 86_400_000;
@@ -15,23 +15,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function command(text: string, user = 'U0ALICE') {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T0TEAM',
-    team_domain: 'example',
-    channel_id: 'C0ALERTS',
-    channel_name: 'security-alerts',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/vigil',
-    text,
-    api_app_id: 'A0APP',
-    response_url: 'https://hooks.slack.com/commands/T0TEAM/1/abc',
-    trigger_id: '1.2.3',
-  }).toString();
-}
 
 interface Upload {
   path: string;

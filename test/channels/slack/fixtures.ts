@@ -110,3 +110,21 @@ export function blockAction(opts: { user: string; actionId: string; value?: stri
     ],
   };
 }
+
+/** A `/vigil` slash command body as Slack sends it (form-encoded), from `user`. */
+export function slashCommand(text: string, user = 'U0ALICE') {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T0TEAM',
+    team_domain: 'example',
+    channel_id: 'C0ALERTS',
+    channel_name: 'security-alerts',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/vigil',
+    text,
+    api_app_id: 'A0APP',
+    response_url: 'https://hooks.slack.com/commands/T0TEAM/1/abc',
+    trigger_id: '1.2.3',
+  }).toString();
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/channels/slack/ids.js';
 import { fakeResponseUrl } from './fake-slack.js';
-import { blockAction, interactivity, outcome, postSigned, sampleAlert } from './fixtures.js';
+import { blockAction, interactivity, outcome, postSigned, sampleAlert, slashCommand as command } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -9,23 +9,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function command(text: string, user = 'U0ALICE') {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T0TEAM',
-    team_domain: 'example',
-    channel_id: 'C0ALERTS',
-    channel_name: 'security-alerts',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/vigil',
-    text,
-    api_app_id: 'A0APP',
-    response_url: 'https://hooks.slack.com/commands/T0TEAM/1/abc',
-    trigger_id: '1.2.3',
-  }).toString();
-}
 
 /** Seed a delivered alert: stored, and its card posted at C0ALERTS/1700000000.000001. */
 async function seedAlert(harness: Harness, over = {}) {

@@ -30,7 +30,11 @@ export interface FakeAtlassian {
   generated?: GeneratedEvents;
   /** Counts of injected random faults by kind. */
   injected: Record<string, number>;
-  /** Most requests ever in flight at once (several replicas must never sweep the same org concurrently). */
+  /**
+   * Most sweep requests ever in flight at once (several replicas must never sweep the same org concurrently).
+   * The start-up doctor's credential probe (`events-stream?limit=1`) runs on every replica outside any lock and is
+   * not counted.
+   */
   maxInFlight: number;
   close(): Promise<void>;
 }
@@ -162,8 +166,11 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
     });
   };
   const server: Server = createServer((req, res) => {
-    fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
-    res.once('close', () => inFlight--);
+    const probe = new URL(req.url ?? '/', 'http://x').searchParams.get('limit') === '1';
+    if (!probe) {
+      fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
+      res.once('close', () => inFlight--);
+    }
     void handler(req, res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

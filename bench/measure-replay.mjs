@@ -2,7 +2,7 @@
 // and peak RSS to the file named by BENCH_OUT. Used by bench/run.ts as a child process.
 import { writeFileSync } from 'node:fs';
 
-const { main } = await import(new URL('../dist/cli.js', import.meta.url).href);
+const { main } = await import(new URL('../dist/cli/main.js', import.meta.url).href);
 const started = performance.now();
 const code = await main(process.argv.slice(2));
 const ms = performance.now() - started;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dist = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const dist = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(dist)) {
   process.stderr.write('vigil: dist/ is missing; run "npm run build" (npm ci and npm install do it for you)\n');
   process.exit(2);

@@ -8,8 +8,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { buildTeamsPackage } from '../src/channels/teams/app-package/build.js';
-import { validateTeamsManifest } from '../src/channels/teams/app-package/validate.js';
+import { buildTeamsPackage } from '../src/tools/teams-package/build.js';
+import { validateTeamsManifest } from '../src/tools/teams-package/validate.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const out = resolve(process.argv[2] ?? 'dist/teams/vigil-teams-app.zip');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type VigilApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
-import { readCredentials } from '../src/ops/credentials.js';
+import { readCredentials } from '../src/doctor/credentials.js';
 import { rawEvent, startFakeAtlassian, type FakeAtlassian } from './helpers/fake-atlassian.js';
 import { captureLogger } from './helpers/pipeline.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from '../src/scheduler.js';
+import { createScheduler } from '../src/runtime/scheduler.js';
 import { openKV } from '../src/store/kv.js';
 import { createStore } from '../src/store/store.js';
 import { rawEvent, startFakeAtlassian } from './helpers/fake-atlassian.js';
@@ -82,7 +82,7 @@ describe('vigil serve on SIGTERM', () => {
     };
     // Pages are slow, so SIGTERM lands in the middle of the sweep (after the third page was served).
     fake.pageDelayMs = 150;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -103,7 +103,7 @@ describe('vigil serve on SIGTERM', () => {
     fake.pageDelayMs = 0;
     await store.close();
     // The next process resumes from the checkpoint and reads the rest, each event once.
-    const again = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sweep', '--once'], { env, stdio: 'ignore' });
+    const again = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweep', '--once'], { env, stdio: 'ignore' });
     expect(await new Promise((r) => again.on('exit', r))).toBe(0);
     const store2 = createStore(await openKV(storeUrl));
     expect(Object.keys((await store2.getCheckpoint(fake.orgId))?.seen ?? {}).sort()).toEqual(fake.events.map((e) => e.id).sort());

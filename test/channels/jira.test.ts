@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alertLabel, createJiraChannel, renderJiraComment, renderJiraIssueFields } from '../../src/channels/jira.js';
+import { alertLabel, createJiraChannel, renderJiraComment, renderJiraIssueFields } from '../../src/channels/jira/index.js';
 import type { AlertChannel } from '../../src/channels/types.js';
 import { createLogger } from '../../src/log.js';
 import { createOutbox } from '../../src/pipeline/outbox.js';

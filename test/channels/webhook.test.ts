@@ -8,7 +8,7 @@ import {
   signSiemBody,
   siemChannelName,
   verifySiemSignature,
-} from '../../src/channels/webhook.js';
+} from '../../src/channels/siem/index.js';
 import { createLogger } from '../../src/log.js';
 import { createOutbox } from '../../src/pipeline/outbox.js';
 import { createMemoryKV } from '../../src/store/kv.js';

@@ -12,7 +12,7 @@ writeFileSync(tor, `# exits\n${TOR_IP}\n`);
 const grove = path.resolve('../shared/fixtures/atlassian-org/grove-001.json');
 
 function vigil(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     input,
     encoding: 'utf8',
     env: { ...process.env, VIGIL_ANONYMOUS_IP_LISTS: tor, LOG_LEVEL: 'info', VIGIL_LOG_FORMAT: 'json' },
@@ -79,7 +79,7 @@ describe('vigil replay', () => {
     const r = vigil(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown command "frobnicate"');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'replay', grove], {
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'replay', grove], {
       encoding: 'utf8',
       env: { ...process.env, PORT: 'x', VIGIL_SENSITIVITY: 'max' },
     });

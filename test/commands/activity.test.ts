@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAction, summarizeActivity } from '../../src/commands/index.js';
+import { classifyAction, summarizeActivity } from '../../src/chat-commands/index.js';
 import type { Alert } from '../../src/domain/index.js';
 import type { ActivityItem, UserActivity } from '../../src/pipeline/activity.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportSince, parseCommand, parseExportArgs } from '../../src/commands/index.js';
+import { exportSince, parseCommand, parseExportArgs } from '../../src/chat-commands/index.js';
 
 const DAY = 86_400_000;
 

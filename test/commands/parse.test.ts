@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, parsePeriodDays } from '../../src/commands/index.js';
+import { parseCommand, parsePeriodDays } from '../../src/chat-commands/index.js';
 
 describe('command parsing', () => {
   it('reads every command form', () => {

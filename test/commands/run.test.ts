@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, runCommand, listAlerts, formatAge } from '../../src/commands/index.js';
+import { parseCommand, runCommand, listAlerts, formatAge } from '../../src/chat-commands/index.js';
 import type { Alert } from '../../src/domain/index.js';
 import { recordActivity } from '../../src/pipeline/activity.js';
 import { createMemoryKV } from '../../src/store/kv.js';

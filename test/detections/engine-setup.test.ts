@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectionSchema } from '../../src/config/detection.js';
 import { ConfigError } from '../../src/domain/errors.js';
-import { buildEngineOptions } from '../../src/engine-setup.js';
+import { buildEngineOptions } from '../../src/config/engine.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-setup-'));
 const cfg = (env: Record<string, string>) => ({ detection: detectionSchema.parse(env) });

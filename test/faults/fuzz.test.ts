@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type VigilApp } from '../../src/app.js';
 import { ACTION } from '../../src/channels/slack/ids.js';
-import { parseCommand, parseExportArgs } from '../../src/commands/index.js';
+import { parseCommand, parseExportArgs } from '../../src/chat-commands/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { NormalizedEvent } from '../../src/domain/index.js';
 import { normalizeAtlassianEvent } from '../../src/sources/atlassian/normalize.js';

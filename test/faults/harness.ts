@@ -53,7 +53,7 @@ export interface ServeProcess {
 }
 
 export function spawnServe(env: NodeJS.ProcessEnv): ServeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: string[] = [];
   let rest = '';
   child.stderr!.on('data', (c: Buffer) => {

@@ -5,7 +5,7 @@ import { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import type { AlertChannel, AlertView } from '../../src/channels/types.js';
 import { createOutbox } from '../../src/pipeline/outbox.js';
-import { withSlackRecovery } from '../../src/pipeline/recover-slack.js';
+import { withSlackRecovery } from '../../src/channels/slack/recover.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { startFakeSlack } from '../helpers/fake-slack.js';

@@ -1,11 +1,11 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { readCredentials } from '../../src/ops/credentials.js';
+import { readCredentials } from '../../src/doctor/credentials.js';
 import { createLogger } from '../../src/log.js';
-import { formatDoctorTable, runDoctor, runStartupDoctor, type DoctorRow } from '../../src/ops/doctor.js';
-import { checkReadiness } from '../../src/ops/health.js';
-import { createMetrics } from '../../src/ops/metrics.js';
+import { formatDoctorTable, runDoctor, runStartupDoctor, type DoctorRow } from '../../src/doctor/index.js';
+import { checkReadiness } from '../../src/runtime/health.js';
+import { createMetrics } from '../../src/runtime/metrics.js';
 import { createMemoryKV, type KV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 

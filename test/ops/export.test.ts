@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/index.js';
-import { csvField } from '../../src/ops/csv.js';
-import { EXPORT_COLUMNS, exportToString } from '../../src/ops/export.js';
+import { csvField } from '../../src/chat-commands/csv.js';
+import { EXPORT_COLUMNS, exportToString } from '../../src/chat-commands/export.js';
 import { keys } from '../../src/store/keys.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';

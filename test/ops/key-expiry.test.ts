@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkKeyExpiry, type ExpiryWarning } from '../../src/ops/key-expiry.js';
+import { checkKeyExpiry, type ExpiryWarning } from '../../src/runtime/key-expiry.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 

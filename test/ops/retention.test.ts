@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pruneHistory } from '../../src/ops/retention.js';
+import { pruneHistory } from '../../src/runtime/retention.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { T0, makeAlert, makeOutcome } from './fixtures.js';

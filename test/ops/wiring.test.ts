@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { siemChannelName } from '../../src/channels/webhook.js';
+import { siemChannelName } from '../../src/channels/siem/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createForwardingChannels } from '../../src/ops/wiring.js';
+import { createForwardingChannels } from '../../src/runtime/forwarding.js';
 
 describe('forwarding channels from configuration', () => {
   it('one SIEM channel per URL plus Jira when configured; none when unset', () => {

@@ -94,7 +94,7 @@ describe('a stop between page fetch and cursor commit', () => {
     };
     const sweepProcess = (killOnPage?: number) =>
       new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sweep', '--once'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweep', '--once'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
         fake.onPage = (page) => {
           if (killOnPage !== undefined && page === killOnPage) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 15));
         };

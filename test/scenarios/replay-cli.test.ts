@@ -15,7 +15,7 @@ describe('vigil replay on a generated month (300 users)', () => {
     writeFileSync(file, month.events.map((e) => JSON.stringify(e)).join('\n'));
     writeFileSync(path.join(dir, 'tor.txt'), month.lists.anonymous);
     writeFileSync(path.join(dir, 'intel.txt'), month.lists.suspicious);
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/cli.ts'), 'replay', file, '--format', 'json'], {
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/cli/main.ts'), 'replay', file, '--format', 'json'], {
       cwd: dir,
       encoding: 'utf8',
       maxBuffer: 64 << 20,

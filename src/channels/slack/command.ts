@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { USAGE, parseCommand, parseExportArgs, runCommand, type StatusInfo } from '../../commands/index.js';
+import { USAGE, parseCommand, parseExportArgs, runCommand, type StatusInfo } from '../../chat-commands/index.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import { runSlackExport } from './export.js';

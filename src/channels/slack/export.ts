@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { exportSince, type ExportArgs } from '../../commands/index.js';
+import { exportSince, type ExportArgs } from '../../chat-commands/index.js';
 import type { Logger } from '../../log.js';
-import { exportToString } from '../../ops/export.js';
+import { exportToString } from '../../chat-commands/export.js';
 import type { Store } from '../../store/store.js';
 import { slackErrorCode, type SlackSender } from './sender.js';
 

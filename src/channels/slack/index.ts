@@ -2,7 +2,7 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { ActionsService, UserMessenger } from '../../actions/types.js';
-import type { StatusInfo } from '../../commands/index.js';
+import type { StatusInfo } from '../../chat-commands/index.js';
 import type { SlackEnv } from '../../config/slack.js';
 import type { Alert } from '../../domain/index.js';
 import { UpstreamError } from '../../domain/errors.js';

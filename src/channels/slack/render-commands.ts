@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { ActivityReport, AlertsReport, CommandResult, HelpReport, StatusReport } from '../../commands/index.js';
-import { EXPORT_USAGE, formatAge } from '../../commands/index.js';
+import type { ActivityReport, AlertsReport, CommandResult, HelpReport, StatusReport } from '../../chat-commands/index.js';
+import { EXPORT_USAGE, formatAge } from '../../chat-commands/index.js';
 import { SEVERITY_EMOJI, type SlackMessage } from './blocks.js';
 import { LIMITS, esc, fitLines, plain, slackDate } from './text.js';
 

@@ -1,5 +1,5 @@
-import type { CommandResult } from '../../commands/index.js';
-import { formatAge } from '../../commands/status.js';
+import type { CommandResult } from '../../chat-commands/index.js';
+import { formatAge } from '../../chat-commands/status.js';
 import type { Json } from './card.js';
 import { SEVERITY_BADGE, STATUS_LABEL, plain, utc } from './card-text.js';
 

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { ActionsService } from '../../actions/types.js';
-import type { StatusInfo } from '../../commands/index.js';
+import type { StatusInfo } from '../../chat-commands/index.js';
 import type { TeamsEnv } from '../../config/teams.js';
 import type { Alert } from '../../domain/index.js';
 import { registerSecrets, type Logger } from '../../log.js';

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { TeamsInfo } from 'botbuilder';
-import { USAGE, parseCommand, runCommand, type StatusInfo } from '../../commands/index.js';
+import { USAGE, parseCommand, runCommand, type StatusInfo } from '../../chat-commands/index.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { Json } from './card.js';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/index.js';
-import { EXPORT_COLUMNS } from '../../../src/ops/export.js';
+import { EXPORT_COLUMNS } from '../../../src/chat-commands/export.js';
 import { fakeResponseUrl } from './fake-slack.js';
 import { BOT_TOKEN, outcome, postSigned, sampleAlert, slashCommand as command } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';

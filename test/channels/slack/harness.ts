@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createSlackIntegration, type SlackIntegration } from '../../../src/channels/slack/index.js';
 import type { ActionsService } from '../../../src/actions/types.js';
-import type { StatusInfo } from '../../../src/commands/index.js';
+import type { StatusInfo } from '../../../src/chat-commands/index.js';
 import { slackSchema } from '../../../src/config/slack.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
 import { closeServer, createHttpApp, listen } from '../../../src/server.js';

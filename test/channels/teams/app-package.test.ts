@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, buildTeamsPackage, TEMPLATE_PATH } from '../../../src/channels/teams/app-package/build.js';
-import { colorIcon, outlineIcon } from '../../../src/channels/teams/app-package/icons.js';
-import { crc32 } from '../../../src/channels/teams/app-package/crc32.js';
-import { validateTeamsManifest } from '../../../src/channels/teams/app-package/validate.js';
+import { buildManifest, buildTeamsPackage, TEMPLATE_PATH } from '../../../src/tools/teams-package/build.js';
+import { colorIcon, outlineIcon } from '../../../src/tools/teams-package/icons.js';
+import { crc32 } from '../../../src/tools/teams-package/crc32.js';
+import { validateTeamsManifest } from '../../../src/tools/teams-package/validate.js';
 
 const BOT = '11111111-2222-3333-4444-555555555555';
 

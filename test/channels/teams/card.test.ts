@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderAlertCard } from '../../../src/channels/teams/card.js';
-import { TeamsCard, assertTeamsCard } from '../../../src/channels/teams/card-schema.js';
+import { TeamsCard, assertTeamsCard } from './card-schema.js';
 import { adaptiveCardProblems, outcome, sampleView } from './fixtures.js';
 
 const golden = (name: string, value: unknown) => {

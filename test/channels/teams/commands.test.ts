@@ -4,7 +4,7 @@ import { stripBotMention } from '../../../src/channels/teams/messages.js';
 import { recordActivity } from '../../../src/pipeline/activity.js';
 import type { NormalizedEvent } from '../../../src/domain/index.js';
 import { adaptiveCardProblems, sampleAlert } from './fixtures.js';
-import { TeamsCard } from '../../../src/channels/teams/card-schema.js';
+import { TeamsCard } from './card-schema.js';
 import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, nockBotToken, startBot } from './harness.js';
 
 const BOT = `28:${APP_ID}`;

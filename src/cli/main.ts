@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createApp } from './app.js';
-import { createTerminalChannel, formatAlertTable } from './channels/terminal.js';
-import { runDemo, prepareDemoConfig } from './cli/demo.js';
-import { replay } from './cli/replay.js';
-import { loadConfig, loadDotEnv, type Config } from './config/index.js';
-import { ConfigError } from './domain/errors.js';
-import { createEnricher } from './enrich/index.js';
-import { buildEngineOptions } from './engine-setup.js';
-import { createLogger, registerSecrets, scrubSecrets, type Logger } from './log.js';
-import { createProgress } from './ops/progress.js';
-import { InputError, openInput } from './sources/file.js';
+import { createApp } from '../app.js';
+import { createTerminalChannel, formatAlertTable } from '../channels/terminal.js';
+import { runDemo, prepareDemoConfig } from './demo.js';
+import { replay } from './replay.js';
+import { loadConfig, loadDotEnv, type Config } from '../config/index.js';
+import { ConfigError } from '../domain/errors.js';
+import { createEnricher } from '../enrich/index.js';
+import { buildEngineOptions } from '../config/engine.js';
+import { createLogger, registerSecrets, scrubSecrets, type Logger } from '../log.js';
+import { createProgress } from './progress.js';
+import { InputError, openInput } from '../sources/file.js';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   loadDotEnv();
   if (command === 'doctor' || command === 'export') {
-    const { doctorCommand, exportCommand } = await import('./ops/commands.js');
+    const { doctorCommand, exportCommand } = await import('./commands.js');
     return command === 'doctor' ? doctorCommand(argv.slice(1)) : exportCommand(argv.slice(1));
   }
   let cfg: Config;
@@ -163,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && /[\\/]cli\.(?:ts|js)$/.test(process.argv[1]);
+const isEntry = process.argv[1] && /[\\/]cli[\\/]main\.(?:ts|js)$/.test(process.argv[1]);
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
-import { daysUntil } from './checks/atlassian.js';
+import { daysUntil } from '../doctor/checks/atlassian.js';
 
 export const EXPIRY_THRESHOLDS = [14, 7, 1] as const;
 

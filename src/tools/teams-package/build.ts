@@ -22,7 +22,7 @@ export interface PackageOptions {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const TEMPLATE_PATH = new URL('../../../../manifests/teams/manifest.json', import.meta.url);
+export const TEMPLATE_PATH = new URL('../../../manifests/teams/manifest.json', import.meta.url);
 
 export function buildManifest(opts: PackageOptions): Record<string, any> {
   if (!GUID.test(opts.botId)) throw new Error('MICROSOFT_APP_ID must be the bot app (client) id, a GUID');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AlertChannel } from '../channels/types.js';
-import type { Alert } from '../domain/index.js';
-import type { Logger } from '../log.js';
+import type { AlertChannel } from '../types.js';
+import type { Alert } from '../../domain/index.js';
+import type { Logger } from '../../log.js';
 
 /** The part of the Slack WebClient used here. */
 export interface HistoryClient {

@@ -8,8 +8,8 @@ import { parseDuration } from '../config/helpers.js';
 import { ConfigError } from '../domain/errors.js';
 import { openKV } from '../store/kv.js';
 import { createStore, type Store } from '../store/store.js';
-import { formatDoctorTable, runDoctor } from './doctor.js';
-import { writeExport } from './export.js';
+import { formatDoctorTable, runDoctor } from '../doctor/index.js';
+import { writeExport } from '../chat-commands/export.js';
 import { createProgress, type ProgressStream } from './progress.js';
 
 export interface CommandIO {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { fetchJson } from '../http/fetch-json.js';
-import type { RetryPolicy } from '../http/retry.js';
-import { registerSecrets } from '../log.js';
-import type { Delivery } from '../store/store.js';
-import { SIEM_SCHEMA, buildSiemPayload, deliveryId } from './siem/payload.js';
-import { SIEM_HEADERS, signSiemBody } from './siem/signature.js';
-import type { AlertChannel, AlertView } from './types.js';
+import { fetchJson } from '../../http/fetch-json.js';
+import type { RetryPolicy } from '../../http/retry.js';
+import { registerSecrets } from '../../log.js';
+import type { Delivery } from '../../store/store.js';
+import { SIEM_SCHEMA, buildSiemPayload, deliveryId } from './payload.js';
+import { SIEM_HEADERS, signSiemBody } from './signature.js';
+import type { AlertChannel, AlertView } from '../types.js';
 
-export { SiemAlertV1, SIEM_SCHEMA, buildSiemPayload } from './siem/payload.js';
-export { SIEM_HEADERS, signSiemBody, verifySiemSignature } from './siem/signature.js';
+export { SiemAlertV1, SIEM_SCHEMA, buildSiemPayload } from './payload.js';
+export { SIEM_HEADERS, signSiemBody, verifySiemSignature } from './signature.js';
 
 export interface WebhookChannelOptions {
   url: string;

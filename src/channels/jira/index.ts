@@ -1,12 +1,12 @@
-import type { Alert } from '../domain/index.js';
-import type { RetryPolicy } from '../http/retry.js';
-import type { Delivery } from '../store/store.js';
-import { createJiraClient } from './jira/client.js';
-import { alertLabel, commentMarker, renderJiraComment, renderJiraIssueFields } from './jira/render.js';
-import type { AlertChannel, AlertView } from './types.js';
+import type { Alert } from '../../domain/index.js';
+import type { RetryPolicy } from '../../http/retry.js';
+import type { Delivery } from '../../store/store.js';
+import { createJiraClient } from './client.js';
+import { alertLabel, commentMarker, renderJiraComment, renderJiraIssueFields } from './render.js';
+import type { AlertChannel, AlertView } from '../types.js';
 
-export { alertLabel, commentMarker, renderJiraComment, renderJiraDescription, renderJiraIssueFields } from './jira/render.js';
-export { createJiraClient } from './jira/client.js';
+export { alertLabel, commentMarker, renderJiraComment, renderJiraDescription, renderJiraIssueFields } from './render.js';
+export { createJiraClient } from './client.js';
 
 export interface JiraChannelOptions {
   baseUrl: string;

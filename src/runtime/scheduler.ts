@@ -1,5 +1,5 @@
 import cron, { type RunCoordinator } from 'node-cron';
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
 
 export interface SchedulerOptions {
   schedule: string;

@@ -1,14 +1,14 @@
 import type { Express } from 'express';
-import { createGraphClient } from './actions/graph/client.js';
-import { createTokenProvider, graphScope } from './actions/graph/token.js';
-import { isEntraConfigured } from './actions/index.js';
-import type { ActionsService, UserMessenger } from './actions/types.js';
-import type { AlertChannel } from './channels/types.js';
-import type { StatusInfo } from './commands/status.js';
-import type { Config } from './config/index.js';
-import type { Alert } from './domain/index.js';
-import type { Logger } from './log.js';
-import type { Store } from './store/store.js';
+import { createGraphClient } from '../actions/graph/client.js';
+import { createTokenProvider, graphScope } from '../actions/graph/token.js';
+import { isEntraConfigured } from '../actions/index.js';
+import type { ActionsService, UserMessenger } from '../actions/types.js';
+import type { AlertChannel } from '../channels/types.js';
+import type { StatusInfo } from '../chat-commands/status.js';
+import type { Config } from '../config/index.js';
+import type { Alert } from '../domain/index.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
 
 export interface ChatIntegrations {
   channels: AlertChannel[];
@@ -47,7 +47,7 @@ export async function createChatIntegrations(deps: {
   const stops: Array<() => Promise<void>> = [];
 
   if (cfg.slack.SLACK_BOT_TOKEN) {
-    const { createSlackIntegration } = await import('./channels/slack/index.js');
+    const { createSlackIntegration } = await import('../channels/slack/index.js');
     const slack = await createSlackIntegration({
       env: cfg.slack,
       app: deps.http,
@@ -59,8 +59,8 @@ export async function createChatIntegrations(deps: {
       activityUrl: deps.activityUrl,
       onActionDone: deps.onActionDone,
     });
-    const { parseRoutes, routeAlert } = await import('./channels/slack/routing.js');
-    const { withSlackRecovery } = await import('./pipeline/recover-slack.js');
+    const { parseRoutes, routeAlert } = await import('../channels/slack/routing.js');
+    const { withSlackRecovery } = await import('../channels/slack/recover.js');
     const routes = parseRoutes(cfg.slack.SLACK_ALERT_CHANNEL!, cfg.slack.SLACK_CHANNEL_ROUTES);
     out.channels.push(withSlackRecovery(slack.channel, { client: slack.bolt.client, route: (a) => routeAlert(routes, a), log }));
     out.messengers.push(slack.messenger);
@@ -73,7 +73,7 @@ export async function createChatIntegrations(deps: {
   }
 
   if (cfg.teams.MICROSOFT_APP_ID) {
-    const { createTeamsIntegration } = await import('./channels/teams/index.js');
+    const { createTeamsIntegration } = await import('../channels/teams/index.js');
     const graph = isEntraConfigured(cfg.entra)
       ? createGraphClient({
           baseUrl: cfg.entra.GRAPH_BASE_URL,

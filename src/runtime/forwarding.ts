@@ -1,6 +1,6 @@
-import { createJiraChannel } from '../channels/jira.js';
+import { createJiraChannel } from '../channels/jira/index.js';
 import type { AlertChannel } from '../channels/types.js';
-import { createWebhookChannels } from '../channels/webhook.js';
+import { createWebhookChannels } from '../channels/siem/index.js';
 import type { Config } from '../config/index.js';
 import type { Alert } from '../domain/index.js';
 

@@ -1,8 +1,8 @@
-import type { Config } from './config/index.js';
-import { loadPolicyFile } from './config/policy.js';
-import { configureDetections } from './detections/configure.js';
-import type { EngineOptions } from './detections/engine.js';
-import { parseIpList } from './enrich/ip-lists.js';
+import type { Config } from './index.js';
+import { loadPolicyFile } from './policy.js';
+import { configureDetections } from '../detections/configure.js';
+import type { EngineOptions } from '../detections/engine.js';
+import { parseIpList } from '../enrich/ip-lists.js';
 
 /** CIDR-aware matcher for IP exclusions and policy `ips` (IPv4 and IPv6). */
 const compileIps = (list: string[]) => parseIpList('exclusions', list.join('\n')).list.has;

@@ -3,7 +3,7 @@ import type { Express, Request, Response } from 'express';
 import { scrubSecrets } from '../log.js';
 import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import { readCredentials } from './credentials.js';
+import { readCredentials } from '../doctor/credentials.js';
 import type { Metrics } from './metrics.js';
 
 export interface OpsRoutesDeps {

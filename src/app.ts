@@ -5,6 +5,7 @@ import type { UserMessenger } from './actions/types.js';
 import type { StatusInfo } from './chat-commands/status.js';
 import { createChatIntegrations } from './runtime/chat.js';
 import { registerOpsRoutes } from './runtime/health.js';
+import { inboundLimits } from './http/body-gate.js';
 import { recordCredential } from './doctor/credentials.js';
 import { runStartupDoctor } from './doctor/index.js';
 import { checkKeyExpiry } from './runtime/key-expiry.js';
@@ -17,7 +18,6 @@ import type { Config } from './config/index.js';
 import { createEnricher } from './enrich/index.js';
 import { buildEngineOptions } from './config/engine.js';
 import { configureHttp } from './http/fetch-json.js';
-import { slackPayloadGuard } from './http/payload-guard.js';
 import type { Logger } from './log.js';
 import { registerSecrets } from './log.js';
 import { createPipeline, type Pipeline } from './pipeline/ingest.js';
@@ -107,7 +107,6 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       dryRun,
     };
   };
-  if (cfg.slack.SLACK_BOT_TOKEN && !cfg.slack.SLACK_APP_TOKEN) http.post('/slack/events', ...slackPayloadGuard());
   const chat = await createChatIntegrations({ cfg, http, store, actions, log, status, activityUrl, onActionDone: () => void drain() });
   messengers.push(...chat.messengers);
   const forwarding = createForwardingChannels(cfg, { alertUrl: activityUrl });
@@ -204,7 +203,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     return s;
   }
 
-  registerAtlassianWebhook(http, { secret: cfg.core.VIGIL_WEBHOOK_SECRET, maxBytes: cfg.core.VIGIL_WEBHOOK_MAX_BYTES, pipeline, log });
+  const webhookLimits = inboundLimits(cfg.core, cfg.core.VIGIL_WEBHOOK_MAX_BYTES);
+  registerAtlassianWebhook(http, { secret: cfg.core.VIGIL_WEBHOOK_SECRET, maxBytes: webhookLimits.maxBytes, limits: webhookLimits, pipeline, log });
   registerOpsRoutes(http, {
     store,
     metrics,

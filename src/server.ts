@@ -25,6 +25,10 @@ export function listen(app: Express, host: string, port: number, log: Logger): P
       resolve(server);
     });
     server.on('error', reject);
+    // Slow clients: request headers within 20 s, the whole request within 60 s (the public routes cut a
+    // body off sooner, see src/http/body-gate.ts).
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 60_000;
   });
 }
 

@@ -30,6 +30,11 @@ export const coreSchema = z
       message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
     }),
     VIGIL_WEBHOOK_MAX_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+    /** Inbound routes (webhook, Slack, Teams): body deadline, per-route concurrency and body bytes in memory. */
+    VIGIL_BODY_TIMEOUT: duration('10s').refine((ms) => ms >= 100 && ms <= 300_000, { message: 'must be between 100ms and 5m' }),
+    VIGIL_INBOUND_MAX_REQUESTS: int(32, 1, 10_000),
+    VIGIL_INBOUND_MAX_BYTES_IN_FLIGHT: int(8 * 1_048_576, 65_536, 1024 * 1_048_576),
+    VIGIL_CHAT_MAX_BYTES: int(262_144, 16_384, 10 * 1_048_576),
     VIGIL_RETENTION_DAYS: int(180, 1, 3650),
     VIGIL_DRY_RUN: bool(false),
     HTTPS_PROXY: optUrl,

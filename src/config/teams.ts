@@ -12,6 +12,8 @@ export const teamsSchema = z
     TEAMS_ALERT_CHANNEL: optStr,
     /** Responders: Entra user object ids and/or `group:<object id>` (members may act; needs Graph GroupMember.Read.All). */
     TEAMS_RESPONDERS: list,
+    /** More tenant ids whose activities the bot serves, besides MICROSOFT_APP_TENANT_ID (others are refused). */
+    TEAMS_ALLOWED_TENANTS: list,
   })
   .superRefine((env, ctx) => {
     const any = env.MICROSOFT_APP_ID || env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID;
@@ -24,5 +26,8 @@ export const teamsSchema = z
     for (const r of env.TEAMS_RESPONDERS)
       if (!RESPONDER.test(r))
         need(ctx, 'TEAMS_RESPONDERS', `"${r.slice(0, 60)}" must be an Entra user object id (a GUID) or group:<group object id>`);
+    for (const t of env.TEAMS_ALLOWED_TENANTS)
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t))
+        need(ctx, 'TEAMS_ALLOWED_TENANTS', `"${t.slice(0, 60)}" must be a tenant id (a GUID)`);
   }, ALWAYS);
 export type TeamsEnv = z.infer<typeof teamsSchema>;

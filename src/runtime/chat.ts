@@ -7,6 +7,7 @@ import type { AlertChannel } from '../channels/types.js';
 import type { StatusInfo } from '../chat-commands/status.js';
 import type { Config } from '../config/index.js';
 import type { Alert } from '../domain/index.js';
+import { inboundLimits } from '../http/body-gate.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -58,6 +59,7 @@ export async function createChatIntegrations(deps: {
       status: deps.status,
       activityUrl: deps.activityUrl,
       onActionDone: deps.onActionDone,
+      inbound: inboundLimits(cfg.core, cfg.core.VIGIL_CHAT_MAX_BYTES),
     });
     const { parseRoutes, routeAlert } = await import('../channels/slack/routing.js');
     const { withSlackRecovery } = await import('../channels/slack/recover.js');
@@ -97,6 +99,7 @@ export async function createChatIntegrations(deps: {
       graph: graph ? { call: (method, path, body) => graph.call(method, path, body) } : undefined,
       activityUrl: deps.activityUrl,
       onActionDone: deps.onActionDone,
+      inbound: inboundLimits(cfg.core, cfg.core.VIGIL_CHAT_MAX_BYTES),
     });
     out.channels.push(teams.channel);
     out.names.push('teams');

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
+import { bodyGate, type InboundLimits } from '../http/body-gate.js';
 import type { NormalizedEvent } from '../domain/index.js';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline/ingest.js';
@@ -9,11 +10,15 @@ export interface WebhookOptions {
   /** VIGIL_WEBHOOK_SECRET; when unset the endpoint answers 503 and says how to enable it. */
   secret?: string;
   maxBytes: number;
+  /** Concurrency, bytes-in-flight and body deadline for this route (the body limit is maxBytes). */
+  limits?: Omit<InboundLimits, 'maxBytes'>;
   pipeline: Pipeline;
   log: Logger;
   actionNames?: () => ReadonlyMap<string, string>;
   path?: string;
 }
+
+const DEFAULT_LIMITS = { maxInFlight: 32, maxBytesInFlight: 8 * 1_048_576, timeoutMs: 10_000 };
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -57,9 +62,19 @@ export function registerAtlassianWebhook(app: Express, opts: WebhookOptions): vo
     opts.log.warn({ status, reason, ...extra }, 'webhook request rejected');
     res.status(status).json({ error: reason, ...extra });
   };
-  app.post(path, express.raw({ type: () => true, limit: opts.maxBytes }), async (req: Request, res: Response) => {
-    if (!opts.secret) return reject(res, 503, 'webhook ingestion is disabled: set VIGIL_WEBHOOK_SECRET');
-    if (!checkWebhookAuth(req.get('authorization'), opts.secret)) return reject(res, 401, 'missing or wrong Authorization header');
+  // The secret is checked on the headers, before a byte of the body is read.
+  const gate = bodyGate({
+    route: path,
+    ...(opts.limits ?? DEFAULT_LIMITS),
+    maxBytes: opts.maxBytes,
+    authenticate: (req) => {
+      if (!opts.secret) return { ok: false, status: 503, error: 'webhook ingestion is disabled: set VIGIL_WEBHOOK_SECRET' };
+      if (!checkWebhookAuth(req.get('authorization'), opts.secret)) return { ok: false, status: 401, error: 'missing or wrong Authorization header' };
+      return { ok: true };
+    },
+    onRefuse: (status, reason) => opts.log.warn({ status, reason }, 'webhook request rejected'),
+  });
+  app.post(path, gate, async (req: Request, res: Response) => {
     const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     if (text.trim() === '') return reject(res, 400, 'empty body: send a JSON audit event, an array of events or {"data":[...]}');
     let body: unknown;
@@ -86,11 +101,5 @@ export function registerAtlassianWebhook(app: Express, opts: WebhookOptions): vo
       opts.log.error({ err: (err as Error).message }, 'webhook events could not be stored; the sender should retry');
       res.status(503).json({ error: 'events could not be stored right now; retry later' });
     }
-  });
-  // Oversized and unparseable bodies from express.raw surface here with a clear status.
-  app.use(path, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
-    if (err.type === 'entity.too.large') return reject(res, 413, `body larger than ${opts.maxBytes} bytes`);
-    if (err.status && err.status < 500) return reject(res, err.status, err.message);
-    next(err);
   });
 }

@@ -78,6 +78,9 @@ beforeAll(async () => {
     SLACK_RESPONDERS: 'U0ALICE',
     SLACK_API_URL: fuzzSlack.url,
     VIGIL_DRY_RUN: 'true',
+    // 250 malformed clicks at once: this test is about shapes, not load shedding (503s are tested in flood.test.ts).
+    VIGIL_INBOUND_MAX_REQUESTS: '300',
+    VIGIL_INBOUND_MAX_BYTES_IN_FLIGHT: '67108864',
   });
   app = await createApp(cfg, logs.log, { storeUrl: 'memory://' });
   const { port } = await app.start();
@@ -185,7 +188,7 @@ describe('fuzz', () => {
         channel_id: 'C0ALERTS',
         team_id: 'T0FAKE',
         response_url: fuzzSlack.responseUrl(id),
-        trigger_id: '1.2.3',
+        trigger_id: `1.2.${i}`,
       });
       const res = await postSigned(`${base}/slack/events`, form.toString(), { secret: SIGNING });
       expect(res.status).toBe(200);

@@ -1,6 +1,9 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express } from 'express';
+import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js';
+import { slackInbound } from '../../http/payload-guard.js';
+import { createReplayGuard } from '../../http/replay-guard.js';
 import type { ActionsService, UserMessenger } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
 import type { SlackEnv } from '../../config/slack.js';
@@ -20,8 +23,8 @@ import { parseRoutes } from './routing.js';
 import { createSlackSender } from './sender.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
-/** Slack signs with a timestamp; Bolt refuses ones older than 5 minutes, we also refuse ones from the future. */
-const MAX_SKEW_S = 300;
+/** A signed request is served once: its signature is remembered a little longer than Slack's 5-minute window. */
+const REPLAY_MEMORY_MS = 11 * 60_000;
 
 export interface SlackIntegrationDeps {
   env: SlackEnv;
@@ -43,6 +46,8 @@ export interface SlackIntegrationDeps {
   processBeforeResponse?: boolean;
   /** WebClient retry policy for network errors and 5xx (429 is handled by the sender). */
   retryConfig?: WebClientOptions['retryConfig'];
+  /** Size, concurrency and deadline limits for bodies on /slack/events (HTTP mode). */
+  inbound?: InboundLimits;
 }
 
 export interface SlackIntegration {
@@ -55,18 +60,6 @@ export interface SlackIntegration {
   bolt: App;
   /** For the status provider (`/vigil status`, /readyz): workspace and mode, from auth.test at start-up. */
   status(): { name: string; ok: boolean; detail: string };
-}
-
-/** Refuse a signed request whose timestamp is missing, not a number, or too far in the future. */
-function refuseFutureTimestamps(now: () => number) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const ts = Number(req.header('x-slack-request-timestamp'));
-    if (!Number.isFinite(ts) || ts - Math.floor(now() / 1000) > MAX_SKEW_S) {
-      res.status(401).send();
-      return;
-    }
-    next();
-  };
 }
 
 /**
@@ -101,7 +94,17 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
     bolt = new App({ ...base, appToken: env.SLACK_APP_TOKEN, socketMode: true });
   } else {
     if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
-    deps.app.post(SLACK_EVENTS_PATH, refuseFutureTimestamps(deps.now ?? Date.now));
+    const firstSeen = createReplayGuard(deps.store.locks.backend, REPLAY_MEMORY_MS, deps.now);
+    deps.app.post(
+      SLACK_EVENTS_PATH,
+      ...slackInbound({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        limits: deps.inbound ?? DEFAULT_CHAT_LIMITS,
+        now: deps.now,
+        firstSeen: (sig) => firstSeen(`slack:${sig}`),
+        onRefuse: (status, reason) => log.warn({ status, reason }, 'Slack request refused'),
+      }),
+    );
     const receiver = new ExpressReceiver({
       signingSecret: env.SLACK_SIGNING_SECRET,
       app: deps.app,

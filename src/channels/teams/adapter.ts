@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { createRequire } from 'node:module';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type ActivityHandler } from 'botbuilder';
@@ -10,6 +10,7 @@ const { AuthenticationError } = requireFromBotbuilder('botframework-connector') 
   AuthenticationError: new (message: string, statusCode: number) => Error;
 };
 import type { TeamsEnv } from '../../config/teams.js';
+import { bodyGate, type InboundLimits, type RawBodyRequest } from '../../http/body-gate.js';
 import type { Logger } from '../../log.js';
 
 /**
@@ -37,7 +38,7 @@ export function publicCloudEndpoints(tenantId: string): BotEndpoints {
 }
 
 /** CloudAdapter with single-tenant ConfigurationBotFrameworkAuthentication; throws if half-configured. */
-export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial<BotEndpoints>): CloudAdapter {
+export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial<BotEndpoints>): CloudAdapter & { preAuthenticate: PreAuthenticate } {
   const { MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: password, MICROSOFT_APP_TENANT_ID: tenantId } = env;
   if (!appId || !password || !tenantId)
     throw new Error('Teams needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID together (single-tenant bot)');
@@ -57,7 +58,13 @@ export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial
     ValidateAuthority: true,
   });
   hardenAuthErrors(auth);
-  const adapter = new CloudAdapter(auth);
+  const adapter = Object.assign(new CloudAdapter(auth), {
+    // The JWT alone (signature, issuer, audience = our app id, expiry, Teams endorsement), before the body is
+    // read. The adapter checks it again with the activity's serviceUrl once the body is in.
+    preAuthenticate: async (header: string) => {
+      await auth.authenticateStreamingRequest(header, 'msteams');
+    },
+  });
   adapter.onTurnError = async (ctx, err) => {
     // Never echo internals to the user; the log line is scrubbed of secrets by the logger.
     log.error({ err: (err as Error).message, activity: ctx.activity?.type, name: ctx.activity?.name }, 'Teams turn failed');
@@ -83,36 +90,82 @@ function hardenAuthErrors(auth: ConfigurationBotFrameworkAuthentication): void {
   auth.authenticateChannelRequest = (header) => channel(header).catch((err: unknown) => Promise.reject(asAuthError(err)));
 }
 
+/** Validate the Authorization header alone; rejects when it is not a valid Bot Framework token for this bot. */
+export type PreAuthenticate = (authorizationHeader: string) => Promise<void>;
+
 /** The minimum every Bot Framework activity has; anything else is refused with 400 before the adapter sees it. */
-const ActivityEnvelope = z.looseObject({ type: z.string().min(1).max(100) });
+const ActivityEnvelope = z.looseObject({
+  type: z.string().min(1).max(100),
+  conversation: z.looseObject({ tenantId: z.string().optional() }).optional(),
+  channelData: z.looseObject({ tenant: z.looseObject({ id: z.string().optional() }).optional() }).optional(),
+});
+
+/** Both places an activity names its tenant; every one given must be served (and at least one given). */
+export function activityTenantAllowed(activity: z.infer<typeof ActivityEnvelope>, tenants: ReadonlySet<string>): boolean {
+  const named = [activity.conversation?.tenantId, activity.channelData?.tenant?.id].filter((t): t is string => typeof t === 'string');
+  return named.length > 0 && named.every((t) => tenants.has(t.toLowerCase()));
+}
+
+export interface BotRouteOptions {
+  path?: string;
+  limits: InboundLimits;
+  /** Tenant ids served (MICROSOFT_APP_TENANT_ID plus TEAMS_ALLOWED_TENANTS), lower case. */
+  tenants: ReadonlySet<string>;
+}
 
 /**
- * POST /api/messages with its own JSON body parser (the Vigil app has no global one). The SDK validates the
- * Bot Framework JWT on every request: a missing or invalid token is answered 401. Malformed bodies get a
- * clear 400 and internal errors a bare 500 (never a stack trace).
+ * POST /api/messages. The Bot Framework JWT is validated on the headers before the body is read (missing or
+ * invalid: 401, body never read); the body is then read under the route's limits and parsed. Malformed
+ * bodies get a clear 400, an activity from a tenant that is not served 403 (nothing stored, nothing answered),
+ * and internal errors a bare 500 (never a stack trace).
  */
-export function registerBotRoute(app: Express, adapter: CloudAdapter, bot: ActivityHandler, log: Logger, path = '/api/messages'): void {
-  const json = express.json({ limit: '1mb' });
-  app.post(
-    path,
-    (req: Request, res: Response, next: NextFunction) =>
-      json(req, res, (err?: unknown) => {
-        if (!err) return next();
-        const status = (err as { status?: number }).status === 413 ? 413 : 400;
-        res.status(status).json({ error: status === 413 ? 'body too large (1 MB max)' : 'body is not valid JSON' });
-      }),
-    async (req: Request, res: Response) => {
-      const envelope = ActivityEnvelope.safeParse(req.body);
-      if (!envelope.success) {
-        res.status(400).json({ error: 'not a Bot Framework activity: a JSON object with a "type" is expected' });
-        return;
-      }
+export function registerBotRoute(
+  app: Express,
+  adapter: CloudAdapter & { preAuthenticate: PreAuthenticate },
+  bot: ActivityHandler,
+  log: Logger,
+  opts: BotRouteOptions,
+): void {
+  const path = opts.path ?? '/api/messages';
+  const gate = bodyGate({
+    route: path,
+    ...opts.limits,
+    authenticate: async (req) => {
+      const header = req.get('authorization') ?? '';
+      if (!/^Bearer\s+\S+$/i.test(header)) return { ok: false, status: 401, error: 'a Bot Framework bearer token is required' };
       try {
-        await adapter.process(req as never, res as never, (ctx) => bot.run(ctx));
-      } catch (err) {
-        log.error({ err: (err as Error).message }, 'Teams request failed');
-        if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+        await adapter.preAuthenticate(header);
+        return { ok: true };
+      } catch {
+        return { ok: false, status: 401, error: 'invalid Bot Framework token' };
       }
     },
-  );
+    onRefuse: (status, reason) => log.warn({ status, reason }, 'Teams request refused'),
+  });
+  app.post(path, gate, async (req: RawBodyRequest, res: Response) => {
+    let body: unknown;
+    try {
+      body = JSON.parse((req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'body is not valid JSON' });
+      return;
+    }
+    const envelope = ActivityEnvelope.safeParse(body);
+    if (!envelope.success) {
+      res.status(400).json({ error: 'not a Bot Framework activity: a JSON object with a "type" is expected' });
+      return;
+    }
+    if (!activityTenantAllowed(envelope.data, opts.tenants)) {
+      log.warn({ tenant: String(envelope.data.conversation?.tenantId ?? envelope.data.channelData?.tenant?.id ?? '(none)').slice(0, 64) }, 'Teams activity from a tenant that is not served refused');
+      res.status(403).json({ error: 'this bot does not serve that tenant' });
+      return;
+    }
+    req.body = body;
+    try {
+      await adapter.process(req as never, res as never, (ctx) => bot.run(ctx));
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'Teams request failed');
+      if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+    }
+  });
 }

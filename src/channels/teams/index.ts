@@ -3,6 +3,7 @@ import type { ActionsService } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
 import type { TeamsEnv } from '../../config/teams.js';
 import type { Alert } from '../../domain/index.js';
+import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js';
 import { registerSecrets, type Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { AlertChannel } from '../types.js';
@@ -43,6 +44,8 @@ export interface TeamsIntegrationDeps {
   rateWindows?: readonly Window[];
   invokeBudgetMs?: number;
   path?: string;
+  /** Size, concurrency and deadline limits for bodies on /api/messages. */
+  inbound?: InboundLimits;
 }
 
 export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promise<{ channel: AlertChannel; stop(): Promise<void> }> {
@@ -74,7 +77,8 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     onActionDone: deps.onActionDone,
   });
   const bot = new VigilTeamsBot({ store: deps.store, conversations, isResponder, status: deps.status, log: tlog, now, handleCardAction });
-  registerBotRoute(deps.app, adapter, bot, tlog, deps.path);
+  const tenants = new Set([env.MICROSOFT_APP_TENANT_ID!, ...(env.TEAMS_ALLOWED_TENANTS ?? [])].map((t) => t.toLowerCase()));
+  registerBotRoute(deps.app, adapter, bot, tlog, { path: deps.path, limits: deps.inbound ?? DEFAULT_CHAT_LIMITS, tenants });
   const sender = createTeamsSender({
     adapter,
     appId: env.MICROSOFT_APP_ID!,

@@ -84,6 +84,9 @@ export function interactivity(payload: unknown): string {
   return 'payload=' + encodeURIComponent(JSON.stringify(payload));
 }
 
+let clicks = 0;
+
+/** Every click Slack sends is a new request (its own action_ts), so signed requests never repeat. */
 export function blockAction(opts: { user: string; actionId: string; value?: string; selected?: string; channel?: string; ts?: string; threadTs?: string }) {
   const channel = opts.channel ?? 'C0ALERTS';
   const ts = opts.ts ?? '1700000000.000100';
@@ -103,7 +106,7 @@ export function blockAction(opts: { user: string; actionId: string; value?: stri
         type: opts.selected ? 'static_select' : 'button',
         action_id: opts.actionId,
         block_id: 'a:al_travel_1:1',
-        action_ts: '1700000001.000200',
+        action_ts: `1700000001.${String(200 + clicks++).padStart(6, '0')}`,
         ...(opts.value ? { value: opts.value } : {}),
         ...(opts.selected ? { selected_option: { text: { type: 'plain_text', text: 'x' }, value: opts.selected } } : {}),
       },
@@ -111,7 +114,9 @@ export function blockAction(opts: { user: string; actionId: string; value?: stri
   };
 }
 
-/** A `/vigil` slash command body as Slack sends it (form-encoded), from `user`. */
+let commands = 0;
+
+/** A `/vigil` slash command body as Slack sends it (form-encoded, a new trigger_id each time), from `user`. */
 export function slashCommand(text: string, user = 'U0ALICE') {
   return new URLSearchParams({
     token: 'legacy',
@@ -125,6 +130,6 @@ export function slashCommand(text: string, user = 'U0ALICE') {
     text,
     api_app_id: 'A0APP',
     response_url: 'https://hooks.slack.com/commands/T0TEAM/1/abc',
-    trigger_id: '1.2.3',
+    trigger_id: `1.2.${++commands}`,
   }).toString();
 }

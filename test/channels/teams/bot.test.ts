@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../src/store/keys.js';
 import { sampleAlert } from './fixtures.js';
-import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, channelActivity, nockBotToken, startBot } from './harness.js';
+import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, nockBotToken, startBot } from './harness.js';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;
 const connector = () => nock(SERVICE_URL.replace(/\/$/, ''));
@@ -60,7 +60,7 @@ describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)'
     ['garbage', async () => 'not.a.jwt'],
   ])('refuses a forged token (%s) with 401', async (_name, make) => {
     const token = await make(bot);
-    const res = await bot.send(channelActivity({ text: 'status', conversation: { id: '19:forged@thread.tacv2', conversationType: 'channel' }, channelData: {} }), token);
+    const res = await bot.send(channelActivity({ text: 'status', conversation: { id: '19:forged@thread.tacv2', conversationType: 'channel', tenantId: TENANT_ID }, channelData: { tenant: { id: TENANT_ID } } }), token);
     expect(res.status).toBe(401);
     expect(await bot.store.kv.get(keys.teamsConversation('19:forged@thread.tacv2'))).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import type { ActionsService } from '../../../src/actions/types.js';
 import { createTeamsIntegration } from '../../../src/channels/teams/index.js';
 import type { AlertChannel } from '../../../src/channels/types.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
+import type { InboundLimits } from '../../../src/http/body-gate.js';
 import { createLogger } from '../../../src/log.js';
 import { closeServer, createHttpApp, listen } from '../../../src/server.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
@@ -133,7 +134,9 @@ export function nockBotToken() {
   return token;
 }
 
-export async function startBot(opts: { actions?: (store: Store) => ActionsService & { calls: ActionRequest[] }; env?: Record<string, unknown>; invokeBudgetMs?: number } = {}) {
+export async function startBot(
+  opts: { actions?: (store: Store) => ActionsService & { calls: ActionRequest[] }; env?: Record<string, unknown>; invokeBudgetMs?: number; inbound?: InboundLimits } = {},
+) {
   const openid = await startOpenIdServer();
   const store = createStore(createMemoryKV());
   const actions = (opts.actions ?? ((s) => createFakeActions(s)))(store);
@@ -161,6 +164,7 @@ export async function startBot(opts: { actions?: (store: Store) => ActionsServic
       sleeps.push(ms);
     },
     invokeBudgetMs: opts.invokeBudgetMs,
+    inbound: opts.inbound,
     onActionDone: (id) => actionsDone.push(id),
   });
   const server = await listen(app, '127.0.0.1', 0, log);

@@ -16,8 +16,9 @@ describe('Slack clicks with the real actions service in dry run', () => {
     h = await startHarness({ dryRun: true, service: (store) => createActionsService({ env: entraSchema.parse({}), store, log: silentLog, dryRun: true }) });
     await h.store.saveAlerts([sampleAlert()]);
     await h.store.saveDelivery({ channel: 'slack', alertId: 'al_travel_1', revision: 1, ref: { channel: 'C0ALERTS', ts: '1700000000.000001' }, attempts: 0, deliveredAt: 1 });
-    const click = interactivity(blockAction({ user: 'U0ALICE', actionId: ACTION.revoke, value: 'al_travel_1', channel: 'C0ALERTS', ts: '1700000000.000001' }));
-    expect((await postSigned(h.url, click)).status).toBe(200);
+    // Each click is a new signed request (Slack never sends the same one twice; a replay is refused).
+    const click = () => interactivity(blockAction({ user: 'U0ALICE', actionId: ACTION.revoke, value: 'al_travel_1', channel: 'C0ALERTS', ts: '1700000000.000001' }));
+    expect((await postSigned(h.url, click())).status).toBe(200);
     const stored = await h.store.getActionOutcome('al_travel_1', 'revoke-sessions');
     expect(stored).toMatchObject({ status: 'dry-run', by: { platform: 'slack', id: 'U0ALICE' } });
     const card = JSON.stringify(h.slack.of('chat.update')[0]!.blocks);
@@ -26,7 +27,7 @@ describe('Slack clicks with the real actions service in dry run', () => {
     expect(card).not.toContain('Re-sign-in required*');
     expect(h.slack.of('chat.postMessage').at(-1)!.text).toContain('🧪');
     expect((await h.store.listAudit('al_travel_1')).length).toBeGreaterThan(0);
-    await postSigned(h.url, click);
+    await postSigned(h.url, click());
     expect(h.slack.of('chat.postEphemeral').at(-1)!.text).toContain('Already handled');
     expect(h.slack.of('chat.update')).toHaveLength(1);
   });

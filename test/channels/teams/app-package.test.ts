@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, buildTeamsPackage, TEMPLATE_PATH } from '../../../src/tools/teams-package/build.js';
-import { colorIcon, outlineIcon } from '../../../src/tools/teams-package/icons.js';
-import { crc32 } from '../../../src/tools/teams-package/crc32.js';
 import { validateTeamsManifest } from '../../../src/tools/teams-package/validate.js';
 
 const BOT = '11111111-2222-3333-4444-555555555555';
 
-/** Decode a PNG (8-bit RGBA, filter 0 rows as our encoder writes; checks every chunk CRC). */
+/** Decode a PNG (8-bit RGBA, filter-0 rows, as the committed icons are; checks every chunk CRC). */
 function decodePng(buf: Buffer) {
   expect(buf.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   let i = 8;
@@ -97,16 +97,25 @@ describe('Teams app manifest', () => {
   });
 });
 
+const committed = (name: string) => readFileSync(new URL(`../../../manifests/teams/${name}`, import.meta.url));
+
+/** A copy of manifests/teams in a temporary folder, to rebrand or break. */
+function templateCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-teams-'));
+  for (const f of ['manifest.json', 'color.png', 'outline.png']) copyFileSync(new URL(`../../../manifests/teams/${f}`, import.meta.url), join(dir, f));
+  return join(dir, 'manifest.json');
+}
+
 describe('Teams app icons and package', () => {
-  it('color icon: 192×192 RGBA, opaque', () => {
-    const png = decodePng(colorIcon());
+  it('committed color icon: 192×192 RGBA, opaque', () => {
+    const png = decodePng(committed('color.png'));
     expect([png.width, png.height, png.colorType]).toEqual([192, 192, 6]);
     expect(png.pixel(0, 0)).toEqual([0x1f, 0x3a, 0x8a, 255]);
     expect(png.pixel(96, 150)).toEqual([255, 255, 255, 255]);
   });
 
-  it('outline icon: 32×32, white on transparent', () => {
-    const png = decodePng(outlineIcon());
+  it('committed outline icon: 32×32, white on transparent', () => {
+    const png = decodePng(committed('outline.png'));
     expect([png.width, png.height, png.colorType]).toEqual([32, 32, 6]);
     const alphas = new Set<number>();
     for (let y = 0; y < 32; y++)
@@ -119,19 +128,31 @@ describe('Teams app icons and package', () => {
     expect(alphas.has(255)).toBe(true);
   });
 
-  it('the committed icons are exactly what the generator draws', () => {
-    expect(readFileSync(new URL('../../../manifests/teams/color.png', import.meta.url))).toEqual(colorIcon());
-    expect(readFileSync(new URL('../../../manifests/teams/outline.png', import.meta.url))).toEqual(outlineIcon());
-  });
-
-  it('the zip holds the manifest and both icons, readable and reproducible', async () => {
+  it('the zip holds the manifest and the committed icons byte for byte, readable and reproducible', async () => {
     const { zip, manifest } = buildTeamsPackage({ botId: BOT, publicUrl: 'https://vigil.acme.test' });
     const entries = readZip(zip);
-    expect([...entries.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
+    expect([...entries.keys()].sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     expect(JSON.parse(entries.get('manifest.json')!.toString('utf8'))).toEqual(manifest);
-    expect(decodePng(entries.get('color.png')!).width).toBe(192);
-    expect(decodePng(entries.get('outline.png')!).width).toBe(32);
+    expect(entries.get('color.png')).toEqual(committed('color.png'));
+    expect(entries.get('outline.png')).toEqual(committed('outline.png'));
     expect(buildTeamsPackage({ botId: BOT, publicUrl: 'https://vigil.acme.test' }).zip).toEqual(zip);
     expect(await validateTeamsManifest(manifest)).toEqual([]);
+  });
+
+  it('rebranding: icons replaced beside the template go into the package', () => {
+    const template = templateCopy();
+    const outline = committed('outline.png');
+    const rebranded = Buffer.concat([outline.subarray(0, outline.length - 12), Buffer.from('rebrand'), outline.subarray(outline.length - 12)]);
+    writeFileSync(join(template, '..', 'outline.png'), rebranded); // same IHDR, extra bytes: stands for another picture
+    const entries = readZip(buildTeamsPackage({ botId: BOT, publicUrl: 'https://vigil.acme.test', template }).zip);
+    expect(entries.get('outline.png')).toEqual(rebranded);
+  });
+
+  it('refuses an icon Teams would reject, naming the file and the size it needs', () => {
+    const template = templateCopy();
+    writeFileSync(join(template, '..', 'color.png'), committed('outline.png'));
+    expect(() => buildTeamsPackage({ botId: BOT, publicUrl: 'https://vigil.acme.test', template })).toThrow(/color\.png: Teams needs a 192×192 color icon, this one is 32×32/);
+    writeFileSync(join(template, '..', 'color.png'), 'GIF89a');
+    expect(() => buildTeamsPackage({ botId: BOT, publicUrl: 'https://vigil.acme.test', template })).toThrow(/color\.png: not a PNG file/);
   });
 });

@@ -82,7 +82,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const orgId = cfg.core.ATLASSIAN_ORG_ID ?? 'default';
   const enricher = await createEnricher(cfg.detection, log);
   const engine = await buildEngineOptions(cfg);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ defaultMetrics: true });
   const dryRun = cfg.core.VIGIL_DRY_RUN;
   const startedAt = Date.now();
   // Cards carry an activity *command* hint (/vigil activity <email>), not a web link: Vigil serves no

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type VigilApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { readCredentials } from '../src/doctor/credentials.js';
 import { rawEvent, startFakeAtlassian, type FakeAtlassian } from './helpers/fake-atlassian.js';
 import { captureLogger } from './helpers/pipeline.js';
+import { parsePrometheusText, sampleValue } from './ops/prom-text.js';
 
 let app: VigilApp | undefined;
 let fake: FakeAtlassian | undefined;
@@ -31,6 +33,14 @@ describe('the composed service', () => {
     expect(r.status).toBe(202);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^vigil_events_read_total 2$/m);
+    // the standard process/Node.js metrics, unprefixed, and which build is running, in a valid exposition
+    const fam = parsePrometheusText(metrics);
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+      expect(fam.get(name)?.samples[0]?.value, name).toBeGreaterThanOrEqual(0);
+    }
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    expect(fam.get('vigil_build_info')?.type).toBe('gauge');
+    expect(sampleValue(fam, 'vigil_build_info', { version, nodejs_version: process.version })).toBe(1);
     expect((await fetch(`${base}/webhooks/atlassian`, { method: 'POST', body: '{}' })).status).toBe(401);
   });
 

@@ -2,17 +2,28 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ActionsService } from '../actions/types.js';
 import type { AlertChannel } from '../channels/types.js';
 import type { Alert } from '../domain/index.js';
+import { buildInfo } from './build-info.js';
 
 /**
  * Vigil's Prometheus metrics on a registry of their own (no global singleton: every test and every app
  * instance gets a fresh one). The pipeline, outbox and actions call the increment functions.
+ * `defaultMetrics` adds prom-client's standard process_* and nodejs_* metrics (CPU, memory, file
+ * descriptors, event-loop lag, GC, heap), unprefixed so the usual Node.js dashboards work; the service turns
+ * them on, tests that only count leave them off.
  */
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const build = buildInfo();
   const metrics = {
     registry,
+    buildInfo: new Gauge({
+      name: 'vigil_build_info',
+      help: 'Always 1; the labels say which Vigil version runs on which Node.js.',
+      labelNames: ['version', 'nodejs_version'] as const,
+      registers,
+    }),
     eventsRead: new Counter({ name: 'vigil_events_read_total', help: 'Audit events read from all sources.', registers }),
     alerts: new Counter({
       name: 'vigil_alerts_total',
@@ -47,6 +58,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
     lastSweep: new Gauge({ name: 'vigil_last_sweep_timestamp_seconds', help: 'When the last sweep finished (Unix time).', registers }),
   };
+  metrics.buildInfo.set({ version: build.version, nodejs_version: build.node }, 1);
   return metrics;
 }
 export type Metrics = ReturnType<typeof createMetrics>;

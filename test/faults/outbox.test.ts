@@ -10,7 +10,7 @@ import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { startFakeSlack } from '../helpers/fake-slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
-import { alertFor } from './harness.js';
+import { alertFor } from '../e2e/serve.js';
 
 function recording(name: string, behave: (view: AlertView) => Promise<Record<string, string>> = async (v) => ({ id: `${name}-${v.alert.id}` })) {
   const calls: Array<{ id: string; revision: number; update: boolean }> = [];

@@ -9,7 +9,7 @@ import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fak
 import { seeded } from '../helpers/fake-slack.js';
 import { TOR_IP, makePipeline } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { allAlerts } from './harness.js';
+import { allAlerts } from '../e2e/serve.js';
 
 const T0 = Date.UTC(2026, 10, 1, 9);
 let fake: FakeAtlassian | undefined;

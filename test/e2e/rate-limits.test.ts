@@ -14,7 +14,7 @@ import { graphUser, startFakeGraph } from '../helpers/fake-graph.js';
 import { startFakeSlack } from '../helpers/fake-slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { alertFor, allAlerts, cardReport } from './harness.js';
+import { alertFor, allAlerts, cardReport } from './serve.js';
 
 let redis: RedisServer;
 const stores: Store[] = [];

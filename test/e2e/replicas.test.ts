@@ -9,7 +9,7 @@ import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fak
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { ALERT_CHANNEL, SIGNING_SECRET, allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, type ServeProcess } from './harness.js';
+import { ALERT_CHANNEL, SIGNING_SECRET, allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, type ServeProcess } from './serve.js';
 
 const WEBHOOK_SECRET = 'replicas-webhook-secret-0123456789';
 const T0 = Date.now() - 2 * 86_400_000;

@@ -16,7 +16,7 @@ import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { waitFor } from './harness.js';
+import { waitFor } from './serve.js';
 
 const S = {
   atlassian: 'ATLKEY-SECRET-a7f3c91e5d2b4068',

@@ -12,7 +12,7 @@ import { blockAction, interactivity, postSigned } from '../channels/slack/fixtur
 import { rawEvent } from '../helpers/fake-atlassian.js';
 import { seeded, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
-import { alertFor, waitFor } from './harness.js';
+import { alertFor, waitFor } from './serve.js';
 
 const SECRET = 'fuzz-webhook-secret-0123456789abcdef';
 const SIGNING = 'fuzz-signing-secret-0123456789abcdef';

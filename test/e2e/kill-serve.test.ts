@@ -7,7 +7,7 @@ import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fak
 import { seeded, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor } from './harness.js';
+import { allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor } from './serve.js';
 
 const T0 = Date.now() - 3 * 86_400_000;
 let redis: RedisServer;

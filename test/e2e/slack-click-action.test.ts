@@ -13,7 +13,7 @@ import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { fakeSlackApi } from '../channels/slack/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, baseUrl, blockAction, interactivity, postSigned, silentLog } from '../channels/slack/fixtures.js';
-import { ADELE, FAST_RETRY, GRAPH, entraEnv, makeAlert, nockToken, nockUserFilter } from './helpers.js';
+import { ADELE, FAST_RETRY, GRAPH, entraEnv, makeAlert, nockToken, nockUserFilter } from '../actions/helpers.js';
 
 let server: Server | undefined;
 afterEach(async () => {

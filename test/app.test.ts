@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type VigilApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { readCredentials } from '../src/doctor/credentials.js';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from './helpers/fake-atlassian.js';
+import { rawEvent, startFakeAtlassian, type FakeAtlassian } from './fakes/atlassian.js';
 import { captureLogger } from './helpers/pipeline.js';
 import { parsePrometheusText, sampleValue } from './ops/prom-text.js';
 

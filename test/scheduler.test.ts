@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createScheduler } from '../src/runtime/scheduler.js';
 import { openKV } from '../src/store/kv.js';
 import { createStore } from '../src/store/store.js';
-import { rawEvent, startFakeAtlassian } from './helpers/fake-atlassian.js';
+import { rawEvent, startFakeAtlassian } from './fakes/atlassian.js';
 import { captureLogger } from './helpers/pipeline.js';
 
 describe('createScheduler', () => {

@@ -7,7 +7,7 @@ import { createOutbox } from '../../src/pipeline/outbox.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { T0, makeAlert, makeOutcome, makeView } from '../ops/fixtures.js';
-import { EMAIL, JIRA, TOKEN, fakeJira } from './jira-fake.js';
+import { EMAIL, JIRA, TOKEN, fakeJira } from '../fakes/jira.js';
 
 const golden = JSON.parse(readFileSync(new URL('./jira.golden.json', import.meta.url), 'utf8')) as unknown;
 const ALERT_URL = 'https://vigil.example.com/alerts/a1b2c3d4e5f60718';

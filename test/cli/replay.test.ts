@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rawEvent } from '../helpers/fake-atlassian.js';
+import { rawEvent } from '../fakes/atlassian.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-replay-'));

@@ -9,8 +9,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { NormalizedEvent } from '../../src/domain/index.js';
 import { normalizeAtlassianEvent } from '../../src/sources/atlassian/normalize.js';
 import { blockAction, interactivity, postSigned } from '../channels/slack/fixtures.js';
-import { rawEvent } from '../helpers/fake-atlassian.js';
-import { seeded, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { rawEvent } from '../fakes/atlassian.js';
+import { seeded, startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
 import { alertFor, waitFor } from './serve.js';
 

@@ -3,8 +3,8 @@
 // current revision. Kill points: right after an Atlassian page is served (between fetch and commit), right
 // after Slack accepted a card (between the post and the saved reference), or at a random time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fake-atlassian.js';
-import { seeded, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
+import { seeded, startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor } from './serve.js';

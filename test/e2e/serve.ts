@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Alert } from '../../src/domain/index.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import type { FakeAtlassian } from '../helpers/fake-atlassian.js';
-import type { FakeSlack } from '../helpers/fake-slack.js';
+import type { FakeAtlassian } from '../fakes/atlassian.js';
+import type { FakeSlack } from '../fakes/slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 
 export const SIGNING_SECRET = 'faults-signing-secret-0123456789abcdef';

@@ -8,7 +8,7 @@ import { createOutbox } from '../../src/pipeline/outbox.js';
 import { withSlackRecovery } from '../../src/channels/slack/recover.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { startFakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack } from '../fakes/slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
 import { alertFor } from '../e2e/serve.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/domain/errors.js';
 import { sweepOnce } from '../../src/pipeline/sweep.js';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fake-atlassian.js';
+import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
 import { TOR_IP, makeClient, makePipeline, tempSqliteUrl } from '../helpers/pipeline.js';
 
 const T0 = Date.UTC(2026, 10, 1, 9);

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp, closeServer } from '../../src/server.js';
 import { checkWebhookAuth, registerAtlassianWebhook } from '../../src/sources/webhook.js';
-import { rawEvent } from '../helpers/fake-atlassian.js';
+import { rawEvent } from '../fakes/atlassian.js';
 import { TOR_IP, makePipeline, tempSqliteUrl } from '../helpers/pipeline.js';
 
 const SECRET = 'webhook-secret-0123456789abcdef';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isFailedLogin, normalizeAtlassianEvent, parseTime } from '../../../src/sources/atlassian/normalize.js';
-import { rawEvent } from '../../helpers/fake-atlassian.js';
+import { rawEvent } from '../../fakes/atlassian.js';
 
 const grove = JSON.parse(readFileSync(new URL('../../../../shared/fixtures/atlassian-org/grove-001.json', import.meta.url), 'utf8'));
 

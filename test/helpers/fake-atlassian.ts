@@ -1,2 +1,2 @@
-// Kept for test/pipeline/crash.test.ts (owned by the lead, being rewritten): the fake lives in test/fakes/atlassian.ts.
+// Kept for test/pipeline/crash.test.ts (the lead's, being rewritten) and bench/load.ts (pg's): the fake lives in test/fakes/atlassian.ts.
 export * from '../fakes/atlassian.js';

@@ -11,21 +11,25 @@ import { slackSchema } from '../../src/config/slack.js';
 import { closeServer, createHttpApp, listen } from '../../src/server.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { fakeSlackApi } from '../channels/slack/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, baseUrl, blockAction, interactivity, postSigned, silentLog } from '../channels/slack/fixtures.js';
 import { ADELE, FAST_RETRY, GRAPH, entraEnv, makeAlert, nockToken, nockUserFilter } from '../actions/helpers.js';
 
 let server: Server | undefined;
+let fake: FakeSlack | undefined;
 afterEach(async () => {
   if (server) await closeServer(server);
+  await fake?.close();
   server = undefined;
+  fake = undefined;
 });
 
 async function start() {
-  const slack = fakeSlackApi({ emails: { U0ADELE: 'adelev@contoso.com' } });
+  const slack = (fake = await startFakeSlack({ token: BOT_TOKEN, emails: { U0ADELE: 'adelev@contoso.com' } }));
   const store = createStore(createMemoryKV());
   await store.saveAlerts([makeAlert()]);
   await store.saveDelivery({ channel: 'slack', alertId: 'alert-1', revision: 1, ref: { channel: 'C0ALERTS', ts: '1700000000.000100' }, attempts: 1, deliveredAt: 1 });
+  slack.seed({ channel: 'C0ALERTS', ts: '1700000000.000100', text: 'the card' });
   const messengers: UserMessenger[] = [];
   const actions = createActionsService({
     env: entraEnv({ ENTRA_FOUR_EYES: 'false' }),
@@ -37,7 +41,7 @@ async function start() {
   });
   const app = createHttpApp();
   const integration = await createSlackIntegration({
-    env: slackSchema.parse({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_ALERT_CHANNEL: 'C0ALERTS', SLACK_RESPONDERS: 'U0ALICE' }),
+    env: slackSchema.parse({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_ALERT_CHANNEL: 'C0ALERTS', SLACK_RESPONDERS: 'U0ALICE', SLACK_API_URL: slack.url }),
     app,
     store,
     actions,

@@ -4,7 +4,8 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
 import type { ActionRequest } from '../../src/domain/index.js';
-import { RESPONDER, channelActivity, startBot } from '../channels/teams/harness.js';
+import { RESPONDER, channelActivity } from '../fakes/bot-framework.js';
+import { startBot } from '../channels/teams/harness.js';
 import { ADELE, FAST_RETRY, GRAPH, captureLogger, entraEnv, graphError, makeAlert, nockToken, nockUserFilter } from '../actions/helpers.js';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;

@@ -19,6 +19,9 @@ export interface SlackCall {
   retryAfterS?: number;
 }
 
+/** A scripted answer: a Web API body (HTTP 200) or [status, body, headers]. */
+export type SlackReply = Record<string, unknown> | [number, Record<string, unknown>, Record<string, string>?];
+
 export interface FakeSlack {
   /** Base for SLACK_API_URL (the WebClient appends `<method>`). */
   url: string;
@@ -30,10 +33,19 @@ export interface FakeSlack {
   rateLimit(method: string, count: number, retryAfterS?: number): void;
   /** Fraction (0..1) of write calls answered 429 at random (seeded); 0 turns it off. */
   rateLimitRate: number;
+  /** Bodies of the calls of `method` that were answered HTTP 200 (a scripted 429 is in `calls`, not here). */
   of(method: string): Array<Record<string, any>>;
+  /** Answer the next call of `method` with this reply (then back to the default handler). */
+  once(method: string, reply: SlackReply): void;
+  /** The method handlers; a test may replace or add one (e.g. files.getUploadURLExternal). */
+  handlers: Record<string, (b: Record<string, any>) => Record<string, unknown>>;
+  /** A message already in the channel history (a card posted before the test began). */
+  seed(message: Omit<SlackMessage, 'bot_id'>): void;
+  /** The bodies posted to responseUrl(id), live (the array fills as Vigil answers). */
+  replies(id: string): Array<Record<string, any>>;
   /** Called after a call took effect and before its reply is sent (tests crash the client at precise points). */
   onCall?: (method: string, body: Record<string, any>) => void;
-  /** Messages posted to response_url addresses (`<origin>/response/<anything>`), by path. */
+  /** Messages posted to response_url addresses (`<origin>/response/<anything>`), in order, with their path. */
   responses: Array<{ path: string; body: Record<string, any> }>;
   /** A response_url on this fake (slash commands and block actions reply there). */
   responseUrl(id: string): string;
@@ -80,16 +92,21 @@ const WRITES = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']
  * `{ok:false,error:"ratelimited"}` when rate limited. Keeps the channel history so conversations.history
  * answers like Slack (newest first, `oldest` exclusive, cursor paging).
  */
-export async function startFakeSlack(opts: { token?: string; seed?: number; emails?: Record<string, string> } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  opts: { token?: string; seed?: number; emails?: Record<string, string>; groupMembers?: string[] } = {},
+): Promise<FakeSlack> {
   const token = opts.token ?? 'xoxb-0000-1111-fakeslacktoken';
   const rand = seeded(opts.seed ?? 7);
   let seq = 0;
   const limits: Array<{ method: string; left: number; retryAfterS: number }> = [];
+  const queued = new Map<string, SlackReply[]>();
+  const replies = new Map<string, Array<Record<string, any>>>();
   // Like Slack: epoch seconds, a unique 6-digit suffix, increasing.
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq % 1_000_000).padStart(6, '0')}`;
 
   const fake = {
     token,
+    handlers: {} as FakeSlack['handlers'],
     calls: [] as SlackCall[],
     messages: [] as SlackMessage[],
     rateLimitRate: 0,
@@ -99,6 +116,17 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
     },
     of(method: string) {
       return fake.calls.filter((c) => c.method === method && c.status === 200).map((c) => c.body);
+    },
+    once(method: string, reply: SlackReply) {
+      queued.set(method, [...(queued.get(method) ?? []), reply]);
+    },
+    seed(m: Omit<SlackMessage, 'bot_id'>) {
+      fake.messages.push({ ...m, bot_id: 'B0BOT' });
+    },
+    replies(id: string) {
+      const path = `/response/${encodeURIComponent(id)}`;
+      if (!replies.has(path)) replies.set(path, []);
+      return replies.get(path)!;
     },
     cards() {
       const out: Array<{ alertId: string; message: SlackMessage }> = [];
@@ -110,8 +138,8 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
     },
   };
 
-  const methods: Record<string, (b: Record<string, any>) => Record<string, unknown>> = {
-    'auth.test': () => ({ ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'vigil', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT' }),
+  const methods: FakeSlack['handlers'] = {
+    'auth.test': () => ({ ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'vigil', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' }),
     'chat.postMessage': (b) => {
       if (!b.channel) return { ok: false, error: 'channel_not_found' };
       if (!b.text && !b.blocks) return { ok: false, error: 'no_text' };
@@ -150,9 +178,10 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
       const id = Object.entries(opts.emails ?? {}).find(([, e]) => e === b.email)?.[0];
       return id ? { ok: true, user: { id, name: 'user', profile: { email: b.email } } } : { ok: false, error: 'users_not_found' };
     },
-    'usergroups.users.list': () => ({ ok: true, users: [] }),
+    'usergroups.users.list': () => ({ ok: true, users: opts.groupMembers ?? [] }),
     'views.open': (b) => ({ ok: true, view: { id: 'V0MODAL', ...b.view } }),
   };
+  fake.handlers = methods;
 
   const handler = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     if (req.url?.startsWith('/response/')) {
@@ -164,6 +193,7 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
         body = { unparsable: raw };
       }
       fake.responses.push({ path: req.url, body });
+      replies.get(req.url)?.push(body);
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('ok');
     }
@@ -187,10 +217,17 @@ export async function startFakeSlack(opts: { token?: string; seed?: number; emai
       fake.calls.push({ method, body, auth, status: 429, retryAfterS });
       return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterS) });
     }
+    const scripted = queued.get(method)?.shift();
+    if (scripted) {
+      const [status, answer, headers] = Array.isArray(scripted) ? scripted : [200, scripted, {}];
+      const retryAfter = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+      fake.calls.push({ method, body, auth, status, ...(retryAfter ? { retryAfterS: Number(retryAfter) } : {}) });
+      return send(status, answer, headers);
+    }
     fake.calls.push({ method, body, auth, status: 200 });
     const tokenSent = auth?.replace(/^Bearer\s+/i, '') ?? body.token;
     if (tokenSent !== token) return send(200, { ok: false, error: tokenSent ? 'invalid_auth' : 'not_authed' });
-    const fn = methods[method];
+    const fn = fake.handlers[method];
     const answer = fn ? fn(body) : { ok: false, error: 'unknown_method' };
     (fake as FakeSlack).onCall?.(method, body); // before the reply: a client killed here never learns the ts
     send(200, answer);

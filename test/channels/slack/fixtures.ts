@@ -116,8 +116,8 @@ export function blockAction(opts: { user: string; actionId: string; value?: stri
 
 let commands = 0;
 
-/** A `/vigil` slash command body as Slack sends it (form-encoded, a new trigger_id each time), from `user`. */
-export function slashCommand(text: string, user = 'U0ALICE') {
+/** A `/vigil` slash command body as Slack sends it (form-encoded, a new trigger_id each time), from `user`; Vigil answers at `responseUrl`. */
+export function slashCommand(text: string, user = 'U0ALICE', responseUrl = 'https://hooks.slack.com/commands/T0TEAM/1/abc') {
   return new URLSearchParams({
     token: 'legacy',
     team_id: 'T0TEAM',
@@ -129,7 +129,7 @@ export function slashCommand(text: string, user = 'U0ALICE') {
     command: '/vigil',
     text,
     api_app_id: 'A0APP',
-    response_url: 'https://hooks.slack.com/commands/T0TEAM/1/abc',
+    response_url: responseUrl,
     trigger_id: `1.2.${++commands}`,
   }).toString();
 }

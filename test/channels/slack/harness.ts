@@ -7,13 +7,13 @@ import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js'
 import { closeServer, createHttpApp, listen } from '../../../src/server.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
 import { createStore, type Store } from '../../../src/store/store.js';
-import { fakeSlackApi } from './fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../fakes/slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, baseUrl, fakeActions, outcome, silentLog } from './fixtures.js';
 
 export interface Harness {
   url: string;
   store: Store;
-  slack: ReturnType<typeof fakeSlackApi>;
+  slack: FakeSlack;
   actions: ReturnType<typeof fakeActions>;
   integration: SlackIntegration;
   sleeps: number[];
@@ -24,7 +24,7 @@ export interface Harness {
 
 /**
  * The real thing on loopback: Vigil's express app with Bolt's ExpressReceiver on /slack/events, a memory store,
- * the Slack Web API faked with nock and a recording ActionsService that stores its outcomes like the real one.
+ * the loopback fake Slack Web API (test/fakes/slack.ts) and a recording ActionsService that stores its outcomes like the real one.
  */
 export async function startHarness(opts: {
   env?: Record<string, string>;
@@ -36,7 +36,7 @@ export async function startHarness(opts: {
   /** Use this ActionsService (e.g. the real one) instead of the recording fake. */
   service?: (store: Store) => ActionsService;
 } = {}): Promise<Harness> {
-  const slack = fakeSlackApi({ groupMembers: opts.groupMembers, emails: opts.emails });
+  const slack = await startFakeSlack({ token: BOT_TOKEN, groupMembers: opts.groupMembers, emails: opts.emails });
   const store = createStore(createMemoryKV());
   const answer = opts.answer ?? ((req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt, alertId: req.alertId, message: `${req.kind} done` }));
   const actions = fakeActions(async (req) => {
@@ -49,6 +49,7 @@ export async function startHarness(opts: {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_ALERT_CHANNEL: 'C0ALERTS',
     SLACK_RESPONDERS: 'U0ALICE,U0BOB,S0SECTEAM',
+    SLACK_API_URL: slack.url,
     ...opts.env,
   });
   const app = createHttpApp();
@@ -81,6 +82,9 @@ export async function startHarness(opts: {
     integration,
     sleeps,
     done,
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      await slack.close();
+    },
   };
 }

@@ -1,23 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/channels/slack/ids.js';
-import { fakeResponseUrl } from './fake-slack.js';
-import { blockAction, interactivity, outcome, postSigned, sampleAlert, slashCommand as command } from './fixtures.js';
+import { blockAction, interactivity, outcome, postSigned, sampleAlert, slashCommand } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
+/** A `/vigil` command whose response_url is the fake Slack's (read back with h.slack.replies('cmd')). */
+const command = (text: string, user?: string) => slashCommand(text, user, h!.slack.responseUrl('cmd'));
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
+const CARD = { channel: 'C0ALERTS', ts: '1700000000.000001' };
 /** Seed a delivered alert: stored, and its card posted at C0ALERTS/1700000000.000001. */
 async function seedAlert(harness: Harness, over = {}) {
   const alert = sampleAlert(over);
   await harness.store.saveAlerts([alert]);
-  await harness.store.saveDelivery({ channel: 'slack', alertId: alert.id, revision: 1, ref: { channel: 'C0ALERTS', ts: '1700000000.000001' }, attempts: 0, deliveredAt: 1 });
+  await harness.store.saveDelivery({ channel: 'slack', alertId: alert.id, revision: 1, ref: CARD, attempts: 0, deliveredAt: 1 });
+  harness.slack.seed({ ...CARD, text: alert.title });
   return alert;
 }
-const CARD = { channel: 'C0ALERTS', ts: '1700000000.000001' };
 const click = (user: string, actionId: string, extra: Record<string, string> = {}) =>
   interactivity(blockAction({ user, actionId, value: 'al_travel_1', ...CARD, ...extra }));
 
@@ -166,7 +168,7 @@ describe('Slack clicks', () => {
 describe('/vigil slash command', () => {
   it('help, unknown input → usage; alerts lists open alerts; non-responders get help only', async () => {
     h = await startHarness();
-    const replies = fakeResponseUrl();
+    const replies = h.slack.replies('cmd');
     await seedAlert(h);
     expect((await postSigned(h.url, command('help'))).status).toBe(200);
     expect((await postSigned(h.url, command('frobnicate now'))).status).toBe(200);
@@ -183,7 +185,7 @@ describe('/vigil slash command', () => {
 
   it('activity @user resolves the Slack user to an email and shows their activity', async () => {
     h = await startHarness({ emails: { U0DAVE: 'alice@example.com' } });
-    const replies = fakeResponseUrl();
+    const replies = h.slack.replies('cmd');
     await seedAlert(h);
     const { recordActivity } = await import('../../../src/pipeline/activity.js');
     const ev = (id: string, t: number, action: string, country: string, ip: string) => ({

@@ -5,7 +5,7 @@ import { UpstreamError } from '../../../src/domain/errors.js';
 import { closeServer, createHttpApp, listen } from '../../../src/server.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
 import { createStore } from '../../../src/store/store.js';
-import { fakeSlackApi } from './fake-slack.js';
+import { startFakeSlack } from '../../fakes/slack.js';
 import { BOT_TOKEN, baseUrl, fakeActions, postSigned, silentLog } from './fixtures.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -24,10 +24,17 @@ const deps = (env: Record<string, string>) => ({
   retryConfig: { retries: 0 },
 });
 
+/** The fake Slack Web API on loopback, closed after the test. */
+async function fakeSlack() {
+  const slack = await startFakeSlack({ token: BOT_TOKEN });
+  closers.push(() => slack.close());
+  return slack;
+}
+
 describe('Slack connection modes', () => {
   it('SLACK_APP_TOKEN selects Socket Mode and mounts no HTTP endpoint', async () => {
-    const slack = fakeSlackApi();
-    const d = deps({ SLACK_APP_TOKEN: 'xapp-1-A0APP-123-abcdef' });
+    const slack = await fakeSlack();
+    const d = deps({ SLACK_APP_TOKEN: 'xapp-1-A0APP-123-abcdef', SLACK_API_URL: slack.url });
     const integration = await createSlackIntegration(d);
     expect(integration.mode).toBe('socket');
     expect(integration.status()).toEqual({ name: 'Slack', ok: true, detail: 'Socket Mode, workspace Example, alerts to C0ALERTS' });
@@ -39,18 +46,18 @@ describe('Slack connection modes', () => {
   });
 
   it('SLACK_API_URL points the Web API at another base URL', async () => {
-    const calls: string[] = [];
-    const nock = (await import('nock')).default;
-    nock('https://slack.gov.example').post('/api/auth.test').reply(200, () => (calls.push('auth.test'), { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0' }));
-    const integration = await createSlackIntegration(deps({ SLACK_SIGNING_SECRET: 'secret-secret', SLACK_API_URL: 'https://slack.gov.example/api' }));
+    // The fake listens on its own loopback base URL: a call reaching it went where SLACK_API_URL said.
+    const slack = await fakeSlack();
+    const integration = await createSlackIntegration(deps({ SLACK_SIGNING_SECRET: 'secret-secret', SLACK_API_URL: slack.url }));
     expect(integration.mode).toBe('http');
-    expect(calls).toEqual(['auth.test']);
+    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test']);
+    expect(slack.calls[0]!.auth).toBe(`Bearer ${BOT_TOKEN}`);
   });
 
   it('a rejected bot token stops start-up with a clear error', async () => {
-    const slack = fakeSlackApi();
+    const slack = await fakeSlack();
     slack.once('auth.test', { ok: false, error: 'invalid_auth' });
-    const err = await createSlackIntegration(deps({ SLACK_SIGNING_SECRET: 'secret-secret' })).catch((e: unknown) => e);
+    const err = await createSlackIntegration(deps({ SLACK_SIGNING_SECRET: 'secret-secret', SLACK_API_URL: slack.url })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as Error).message).toMatch(/Slack rejected SLACK_BOT_TOKEN .*invalid_auth/);
     expect((err as Error).message).not.toContain(BOT_TOKEN);

@@ -1,11 +1,10 @@
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../src/store/keys.js';
 import { sampleAlert } from './fixtures.js';
-import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, nockBotToken, startBot } from './harness.js';
+import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken, signJwt } from '../../fakes/bot-framework.js';
+import { startBot } from './harness.js';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;
-const connector = () => nock(SERVICE_URL.replace(/\/$/, ''));
 /** Bot Connector REST path (the conversation id is URL-encoded on the wire); compared decoded. */
 const convPath = (id: string, rest = '') => (uri: string) => decodeURIComponent(uri.split('?')[0]!) === `/emea/v3/conversations/${id}/activities${rest}`;
 
@@ -49,7 +48,6 @@ describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)'
   it.each([
     ['signed by another key', async (b: Bot) => {
       const { generateKeyPairSync } = await import('node:crypto');
-      const { signJwt } = await import('./harness.js');
       const now = Math.floor(Date.now() / 1000);
       return signJwt({ iss: 'https://api.botframework.com', aud: APP_ID, serviceurl: SERVICE_URL, nbf: now - 60, exp: now + 3600 }, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, b.openid.kid);
     }],

@@ -1,11 +1,11 @@
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripBotMention } from '../../../src/channels/teams/messages.js';
 import { recordActivity } from '../../../src/pipeline/activity.js';
 import type { NormalizedEvent } from '../../../src/domain/index.js';
 import { adaptiveCardProblems, sampleAlert } from './fixtures.js';
 import { TeamsCard } from './card-schema.js';
-import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, nockBotToken, startBot } from './harness.js';
+import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken } from '../../fakes/bot-framework.js';
+import { startBot } from './harness.js';
 
 const BOT = `28:${APP_ID}`;
 
@@ -49,7 +49,7 @@ describe('Teams bot commands (real adapter, replies through the nocked Bot Conne
     const msg = channelActivity({ text: `<at>Vigil</at> ${text}`, entities, ...over });
     const conv = ((msg.conversation as { id: string }).id);
     let reply: any;
-    const scope = nock(SERVICE_URL.replace(/\/$/, ''))
+    const scope = connector()
       .post((uri) => decodeURIComponent(uri.split('?')[0]!) === `/emea/v3/conversations/${conv}/activities/${msg.id}`, (b) => ((reply = b), true))
       .reply(200, { id: 'reply-1' });
     const res = await bot.send(msg);
@@ -70,7 +70,7 @@ describe('Teams bot commands (real adapter, replies through the nocked Bot Conne
   });
 
   it('activity @user resolves the mentioned user through Teams, then looks them up', async () => {
-    const member = nock(SERVICE_URL.replace(/\/$/, ''))
+    const member = connector()
       // In a team, TeamsInfo.getMember asks the team roster: GET v3/conversations/{teamId}/members/{userId}
       .get((uri) => decodeURIComponent(uri) === `/emea/v3/conversations/${TEAM_ID}/members/29:jane`)
       .reply(200, { id: '29:jane', name: 'Jane Doe', aadObjectId: 'ffffffff-1111-2222-3333-444444444444', email: 'jane@example.com', userPrincipalName: 'jane@example.com', tenantId: TENANT_ID });
@@ -111,7 +111,7 @@ describe('Teams bot commands (real adapter, replies through the nocked Bot Conne
     await bot.store.saveAlerts([sampleAlert({ id: 'al-submit' })]);
     const msg = channelActivity({ text: undefined, replyToId: '1700000000444', value: { vigil: 'alert-action', alertId: 'al-submit', verb: 'notify' } });
     let updated: any;
-    const put = nock(SERVICE_URL.replace(/\/$/, ''))
+    const put = connector()
       .put((uri) => decodeURIComponent(uri) === `/emea/v3/conversations/${CHANNEL_ID};messageid=1699999999000/activities/1700000000444`, (b) => ((updated = b), true))
       .reply(200, { id: '1700000000444' });
     expect((await bot.send(msg)).status).toBe(200);

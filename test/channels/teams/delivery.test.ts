@@ -1,13 +1,12 @@
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import { createOutbox } from '../../../src/pipeline/outbox.js';
 import { keys } from '../../../src/store/keys.js';
 import { sampleAlert, sampleView } from './fixtures.js';
-import { APP_ID, CHANNEL_ID, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, nockBotToken, startBot } from './harness.js';
+import { APP_ID, CHANNEL_ID, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken } from '../../fakes/bot-framework.js';
+import { startBot } from './harness.js';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;
-const connector = () => nock(SERVICE_URL.replace(/\/$/, ''));
 const path = (id: string, rest = '') => (uri: string) => decodeURIComponent(uri.split('?')[0]!) === `/emea/v3/conversations/${id}/activities${rest}`;
 const cardOf = (body: any) => body?.attachments?.[0]?.content as Record<string, any>;
 

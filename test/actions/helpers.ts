@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { USER_SELECT } from '../../src/actions/graph/users.js';
+import { makeAlert as buildAlert } from '../fixtures/alert.js';
 
 export const TENANT = '11111111-2222-3333-4444-555555555555';
 export const CLIENT_ID = '535fb089-9ff3-47b6-9bfb-4f1264799865';
@@ -76,26 +77,8 @@ export function graphError(code: string, message: string, requestId = '9b0df954-
   return { error: { code, message, innerError: { date: '2026-11-21T10:00:00', 'request-id': requestId, 'client-request-id': 'x' } } };
 }
 
-export function makeAlert(over: Partial<Alert> = {}): Alert {
-  return {
-    id: 'alert-1',
-    detection: 'impossible-travel',
-    severity: 'medium',
-    title: 'Impossible travel for Adele Vance',
-    summary: 'Logins from Germany and Brazil 40 minutes apart',
-    actor: { id: '5b10ac8d82e05b22cc7d4ef5', email: 'adelev@contoso.com', name: 'Adele Vance' },
-    eventIds: ['e1', 'e2'],
-    count: 2,
-    firstSeen: Date.UTC(2026, 10, 21, 8, 0),
-    lastSeen: Date.UTC(2026, 10, 21, 8, 40),
-    evidence: [{ label: 'Distance', value: '9,800 km' }],
-    facts: {},
-    mitre: ['T1078'],
-    status: 'open',
-    revision: 1,
-    ...over,
-  };
-}
+/** The alert about Adele Vance (ADELE), the user the Graph interceptors answer for. */
+export const makeAlert = (over: Partial<Alert> = {}): Alert => buildAlert(over, 'entra');
 
 export async function storeWith(alert: Alert = makeAlert()) {
   const store = createStore(createMemoryKV());

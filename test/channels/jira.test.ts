@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { createOutbox } from '../../src/pipeline/outbox.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { T0, makeAlert, makeOutcome, makeView } from '../ops/fixtures.js';
+import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../fixtures/alert.js';
 import { EMAIL, JIRA, TOKEN, fakeJira } from '../fakes/jira.js';
 
 const golden = JSON.parse(readFileSync(new URL('./jira.golden.json', import.meta.url), 'utf8')) as unknown;

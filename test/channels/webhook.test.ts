@@ -13,7 +13,7 @@ import { createLogger } from '../../src/log.js';
 import { createOutbox } from '../../src/pipeline/outbox.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { T0, makeAlert, makeOutcome, makeView } from '../ops/fixtures.js';
+import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../fixtures/alert.js';
 import { startReceiver } from '../ops/http-receiver.js';
 
 const SECRET = 'siem-secret-0123456789abcdef';

@@ -12,7 +12,8 @@ import { blockAction, interactivity, postSigned } from '../channels/slack/fixtur
 import { rawEvent } from '../fakes/atlassian.js';
 import { seeded, startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
-import { alertFor, waitFor } from './serve.js';
+import { waitFor } from './serve.js';
+import { torAlert } from '../fixtures/alert.js';
 
 const SECRET = 'fuzz-webhook-secret-0123456789abcdef';
 const SIGNING = 'fuzz-signing-secret-0123456789abcdef';
@@ -85,7 +86,7 @@ beforeAll(async () => {
   app = await createApp(cfg, logs.log, { storeUrl: 'memory://' });
   const { port } = await app.start();
   base = `http://127.0.0.1:${port}`;
-  await app.store.saveAlerts([alertFor(1, 'user1@example.com', 'fz')]);
+  await app.store.saveAlerts([torAlert(1, 'user1@example.com', 'fz')]);
 });
 afterAll(async () => {
   await app.stop();

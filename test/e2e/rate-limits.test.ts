@@ -14,7 +14,8 @@ import { graphUser, startFakeGraph } from '../fakes/graph.js';
 import { startFakeSlack } from '../fakes/slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { alertFor, allAlerts, cardReport } from './serve.js';
+import { allAlerts, cardReport } from './serve.js';
+import { torAlert } from '../fixtures/alert.js';
 
 let redis: RedisServer;
 const stores: Store[] = [];
@@ -66,7 +67,7 @@ describe('Slack 429 storm', () => {
         sleeps.push(ms);
       },
     });
-    const alerts = Array.from({ length: 30 }, (_, i) => alertFor(i, `user${i}@example.com`));
+    const alerts = Array.from({ length: 30 }, (_, i) => torAlert(i, `user${i}@example.com`));
     await store.saveAlerts(alerts);
     slack.rateLimit('chat.postMessage', 6, 2); // a burst of six 429s asking for 2 s, then random ones
     slack.rateLimitRate = 0.35;
@@ -100,7 +101,7 @@ describe('Microsoft Graph 429 storm', () => {
     const graph = await startFakeGraph({ users });
     const store = await freshStore();
     const { log } = captureLogger('warn');
-    const alerts = users.map((u, i) => alertFor(i, u.mail!, 'gr'));
+    const alerts = users.map((u, i) => torAlert(i, u.mail!, 'gr'));
     await store.saveAlerts(alerts);
     const actions = createActionsService({
       env: entraSchema.parse({

@@ -105,24 +105,3 @@ export function cardReport(slack: FakeSlack, alerts: Alert[]) {
   };
 }
 
-/** A stored-alert fixture (anonymous-ip shape) for in-process tests. */
-export function alertFor(i: number, email: string, prefix = 'rl'): Alert {
-  return {
-    id: `${prefix}-${i}`,
-    detection: 'anonymous-ip',
-    severity: 'high',
-    title: `${email}: sign-in from a Tor exit node`,
-    summary: `${email} signed in from 185.220.101.47 (Tor).`,
-    actor: { id: `acct-${prefix}-${i}`, email, name: `User ${i}` },
-    eventIds: [`ev-${prefix}-${i}`],
-    count: 1,
-    firstSeen: 1_763_700_000_000 + i * 1000,
-    lastSeen: 1_763_700_000_000 + i * 1000,
-    evidence: [{ label: 'IP', value: '185.220.101.47' }],
-    facts: {},
-    runbook: 'Ask the user.',
-    mitre: ['T1090.003'],
-    status: 'open',
-    revision: 1,
-  } as Alert;
-}

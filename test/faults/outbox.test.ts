@@ -10,7 +10,7 @@ import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { startFakeSlack } from '../fakes/slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
-import { alertFor } from '../e2e/serve.js';
+import { torAlert } from '../fixtures/alert.js';
 
 function recording(name: string, behave: (view: AlertView) => Promise<Record<string, string>> = async (v) => ({ id: `${name}-${v.alert.id}` })) {
   const calls: Array<{ id: string; revision: number; update: boolean }> = [];
@@ -31,10 +31,10 @@ describe('the outbox', () => {
     const good = recording('good');
     const hung = recording('hung', () => new Promise(() => undefined));
     const outbox = createOutbox({ store, channels: [good.channel, hung.channel], log, dryRun: false });
-    await store.saveAlerts([alertFor(1, 'a@example.com')]);
+    await store.saveAlerts([torAlert(1, 'a@example.com')]);
     void outbox.drain(['hung']); // never finishes
     expect(await outbox.drain(['good'])).toMatchObject({ delivered: 1, pending: 1 }); // still owed to "hung"
-    await store.saveAlerts([alertFor(2, 'b@example.com')]);
+    await store.saveAlerts([torAlert(2, 'b@example.com')]);
     expect(await outbox.drain(['good'])).toMatchObject({ delivered: 1 });
     expect(good.calls.map((c) => c.id)).toEqual(['rl-1', 'rl-2']);
     expect((await store.pendingOutbox()).sort()).toEqual(['rl-1', 'rl-2']);
@@ -51,7 +51,7 @@ describe('the outbox', () => {
     const good = recording('good');
     let clock = 1_000_000;
     const outbox = createOutbox({ store, channels: [good.channel, flaky.channel], log, dryRun: false, now: () => clock });
-    await store.saveAlerts([alertFor(1, 'a@example.com')]);
+    await store.saveAlerts([torAlert(1, 'a@example.com')]);
     expect(await outbox.drain()).toMatchObject({ delivered: 1, failed: 1, pending: 1 });
     expect(await store.getDelivery('flaky', 'rl-1')).toMatchObject({ attempts: 1, nextAttemptAt: clock + 5_000, lastError: '503 from the receiver' });
     expect(await outbox.drain()).toMatchObject({ delivered: 0, failed: 0, pending: 1 }); // not due yet
@@ -67,7 +67,7 @@ describe('the outbox', () => {
   it('after a crash between a post and its saved reference, recover adopts the post instead of posting again', async () => {
     const store = createStore(createMemoryKV());
     const { log, lines } = captureLogger('info');
-    const alert = alertFor(1, 'a@example.com');
+    const alert = torAlert(1, 'a@example.com');
     await store.saveAlerts([alert]);
     // What a crashed drain leaves: the intent, no reference.
     await store.saveDelivery({ channel: 'chat', alertId: alert.id, revision: 0, ref: {}, attempts: 0, intentAt: 5 });
@@ -82,7 +82,7 @@ describe('the outbox', () => {
     expect(lines.some((l) => l.msg === 'found the post an interrupted delivery made; not posting again')).toBe(true);
 
     // Without recover (or when it finds nothing) the channel posts again and the possible duplicate is logged.
-    await store.saveAlerts([alertFor(2, 'b@example.com')]);
+    await store.saveAlerts([torAlert(2, 'b@example.com')]);
     await store.saveDelivery({ channel: 'chat', alertId: 'rl-2', revision: 0, ref: {}, attempts: 0, intentAt: 5 });
     const plain = recording('chat');
     expect(await createOutbox({ store, channels: [plain.channel], log, dryRun: false }).drain()).toMatchObject({ delivered: 1 });
@@ -106,7 +106,7 @@ describe('the outbox', () => {
       },
     };
     const outbox = createOutbox({ store, channels: [channel], log, dryRun: false });
-    await store.saveAlerts([alertFor(1, 'a@example.com')]);
+    await store.saveAlerts([torAlert(1, 'a@example.com')]);
     expect(await outbox.drain()).toMatchObject({ delivered: 1, pending: 1 });
     expect(await store.pendingOutbox()).toEqual(['rl-1']); // revision 2 is still owed
     expect(await outbox.drain()).toMatchObject({ delivered: 1, pending: 0 });
@@ -123,14 +123,14 @@ describe('Slack recovery by channel history', () => {
     const { log } = captureLogger('warn');
     const inner: AlertChannel = { name: 'slack', deliver: async () => ({}) };
     const channel = withSlackRecovery(inner, { client, route: () => 'C0ALERTS', log });
-    const alert = alertFor(7, 'a@example.com');
+    const alert = torAlert(7, 'a@example.com');
     const intentAt = Date.now();
     await client.chat.postMessage({ channel: 'C0ALERTS', text: 'other', blocks: [{ type: 'section', block_id: 'h:rl-6:1.', text: { type: 'mrkdwn', text: 'x' } }] });
     const posted = await client.chat.postMessage({ channel: 'C0ALERTS', text: 'card', blocks: [{ type: 'header', block_id: 'h:rl-7:1.', text: { type: 'plain_text', text: 'x' } }] });
     for (let i = 0; i < 250; i++) await client.chat.postMessage({ channel: 'C0ALERTS', text: `later ${i}` }); // the card is on page 2
     const ref = await channel.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: alert.id, revision: 0, ref: {}, attempts: 0, intentAt });
     expect(ref).toEqual({ channel: 'C0ALERTS', ts: posted.ts, count: '1' });
-    expect(await channel.recover!({ alert: alertFor(8, 'b@example.com'), outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: 'rl-8', revision: 0, ref: {}, attempts: 0, intentAt })).toBeUndefined();
+    expect(await channel.recover!({ alert: torAlert(8, 'b@example.com'), outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: 'rl-8', revision: 0, ref: {}, attempts: 0, intentAt })).toBeUndefined();
     const broken = withSlackRecovery(inner, { client: { conversations: { history: async () => ({ ok: false, error: 'missing_scope' }) } }, route: () => 'C0ALERTS', log });
     await expect(broken.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: alert.id, revision: 0, ref: {}, attempts: 0, intentAt })).rejects.toThrow();
     await slack.close();

@@ -8,7 +8,7 @@ import { doctorCommand, exportCommand, parseSince } from '../../src/cli/commands
 import { createProgress } from '../../src/cli/progress.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { T0, makeAlert } from './fixtures.js';
+import { DANA_T0 as T0, makeAlert } from '../fixtures/alert.js';
 
 const DAY = 86_400_000;
 

@@ -6,7 +6,7 @@ import { EXPORT_COLUMNS, exportToString } from '../../src/chat-commands/export.j
 import { keys } from '../../src/store/keys.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { T0, makeAlert, makeOutcome } from './fixtures.js';
+import { DANA_T0 as T0, makeAlert, makeOutcome } from '../fixtures/alert.js';
 
 const DAY = 86_400_000;
 

@@ -10,7 +10,7 @@ import { countAlerts, createMetrics, instrumentActions, instrumentChannel, obser
 import { closeServer, createHttpApp, listen } from '../../src/server.js';
 import { createMemoryKV, type KV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { T0, makeOutcome, makeView } from './fixtures.js';
+import { DANA_T0 as T0, makeOutcome, makeView } from '../fixtures/alert.js';
 import { parsePrometheusText, sampleValue } from './prom-text.js';
 
 const servers: Server[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pruneHistory } from '../../src/runtime/retention.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { T0, makeAlert, makeOutcome } from './fixtures.js';
+import { DANA_T0 as T0, makeAlert, makeOutcome } from '../fixtures/alert.js';
 
 const DAY = 86_400_000;
 

@@ -4,48 +4,19 @@ import { pino } from 'pino';
 import type { ActionsService } from '../../../src/actions/types.js';
 import type { AlertView } from '../../../src/channels/types.js';
 import type { ActionKind, ActionOutcome, ActionRequest, Alert } from '../../../src/domain/index.js';
+import { SLACK_T0, makeAlert, makeOutcome, makeView } from '../../fixtures/alert.js';
 
-export const T0 = Date.UTC(2026, 10, 21, 14, 0);
+export const T0 = SLACK_T0;
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-1234-5678-testtokenvalue';
 export const API = 'https://slack.com';
 
 export const silentLog = pino({ level: 'silent' });
 
-export function sampleAlert(over: Partial<Alert> = {}): Alert {
-  return {
-    id: 'al_travel_1',
-    detection: 'impossible-travel',
-    severity: 'high',
-    title: 'alice@example.com: impossible travel Berlin → São Paulo',
-    summary: 'alice@example.com signed in from Berlin, DE and 40 minutes later from São Paulo, BR (10,000 km, 15,000 km/h).',
-    actor: { id: '557058:alice', email: 'alice@example.com', name: 'Alice Example' },
-    eventIds: ['e1', 'e2'],
-    count: 2,
-    firstSeen: T0 - 40 * 60_000,
-    lastSeen: T0,
-    evidence: [
-      { label: 'From', value: 'Berlin, Germany (203.0.113.7)' },
-      { label: 'To', value: 'São Paulo, Brazil (198.51.100.9)' },
-      { label: 'Distance', value: '10,000 km' },
-      { label: 'Speed', value: '15,000 km/h' },
-    ],
-    facts: {},
-    runbook: 'Ask the user whether they travel or use a VPN; if not, require re-sign-in and suspend.',
-    mitre: ['T1078'],
-    status: 'open',
-    revision: 1,
-    ...over,
-  };
-}
-
-export function sampleView(over: Partial<AlertView> = {}, alert: Partial<Alert> = {}): AlertView {
-  return { alert: sampleAlert(alert), outcomes: [], audit: [], dryRun: false, activityUrl: 'https://vigil.example.com/activity/557058%3Aalice', ...over };
-}
-
-export function outcome(kind: ActionKind, status: ActionOutcome['status'], over: Partial<ActionOutcome> = {}): ActionOutcome {
-  return { alertId: 'al_travel_1', kind, status, message: status === 'done' ? 'done' : status, by: { platform: 'slack', id: 'U0ALICE', name: 'alice' }, at: T0 + 2 * 60_000, requestIds: [], warnings: [], ...over };
-}
+export const sampleAlert = (over: Partial<Alert> = {}): Alert => makeAlert(over, 'slack');
+export const sampleView = (over: Partial<AlertView> = {}, alert: Partial<Alert> = {}): AlertView => makeView(over, alert, 'slack');
+export const outcome = (kind: ActionKind, status: ActionOutcome['status'], over: Partial<ActionOutcome> = {}): ActionOutcome =>
+  makeOutcome({ kind, status, message: status === 'done' ? 'done' : status, ...over }, 'slack');
 
 /** A small ActionsService that records every call and answers with a scripted outcome. */
 export function fakeActions(answer: (req: ActionRequest) => Promise<ActionOutcome> | ActionOutcome = (req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt })) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateOrgMonth } from '../../src/demo/generate.js';
 import type { Alert } from '../../src/domain/index.js';
-import { demoEnricher, normalizeAll, summary, sweepAll } from '../scenarios/helpers.js';
+import { demoEnricher, normalizeAll, summary, sweepAll } from '../demo/helpers.js';
 
 /**
  * A generated month of a realistic org (frequent travellers, same-country geolocation jitter, border

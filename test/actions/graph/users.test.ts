@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createGraphClient } from '../../src/actions/graph/client.js';
-import { createTokenProvider } from '../../src/actions/graph/token.js';
-import { candidateAddresses, getMemberships, resolveUser } from '../../src/actions/graph/users.js';
-import { isAdmin, parseProtectedList, protectedReason } from '../../src/actions/guards.js';
+import { createGraphClient } from '../../../src/actions/graph/client.js';
+import { createTokenProvider } from '../../../src/actions/graph/token.js';
+import { candidateAddresses, getMemberships, resolveUser } from '../../../src/actions/graph/users.js';
+import { isAdmin, parseProtectedList, protectedReason } from '../../../src/actions/guards.js';
 import nock from 'nock';
-import { ADELE, CLIENT_ID, CLIENT_SECRET, FAST_RETRY, GRAPH, LOGIN, TENANT, nockMemberOf, nockToken, nockUserFilter } from './helpers.js';
+import { ADELE, CLIENT_ID, CLIENT_SECRET, FAST_RETRY, GRAPH, LOGIN, TENANT, nockMemberOf, nockToken, nockUserFilter } from '../helpers.js';
 
 function graph() {
   nockToken();

@@ -8,13 +8,13 @@ import {
   signSiemBody,
   siemChannelName,
   verifySiemSignature,
-} from '../../src/channels/siem/index.js';
-import { createLogger } from '../../src/log.js';
-import { createOutbox } from '../../src/pipeline/outbox.js';
-import { createMemoryKV } from '../../src/store/kv.js';
-import { createStore } from '../../src/store/store.js';
-import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../fixtures/alert.js';
-import { startReceiver } from '../ops/http-receiver.js';
+} from '../../../src/channels/siem/index.js';
+import { createLogger } from '../../../src/log.js';
+import { createOutbox } from '../../../src/pipeline/outbox.js';
+import { createMemoryKV } from '../../../src/store/kv.js';
+import { createStore } from '../../../src/store/store.js';
+import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../../fixtures/alert.js';
+import { startReceiver } from './receiver.js';
 
 const SECRET = 'siem-secret-0123456789abcdef';
 const golden = JSON.parse(readFileSync(new URL('./webhook.golden.json', import.meta.url), 'utf8')) as unknown;

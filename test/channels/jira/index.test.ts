@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alertLabel, createJiraChannel, renderJiraComment, renderJiraIssueFields } from '../../src/channels/jira/index.js';
-import type { AlertChannel } from '../../src/channels/types.js';
-import { createLogger } from '../../src/log.js';
-import { createOutbox } from '../../src/pipeline/outbox.js';
-import { createMemoryKV } from '../../src/store/kv.js';
-import { createStore, type Store } from '../../src/store/store.js';
-import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../fixtures/alert.js';
-import { EMAIL, JIRA, TOKEN, fakeJira } from '../fakes/jira.js';
+import { alertLabel, createJiraChannel, renderJiraComment, renderJiraIssueFields } from '../../../src/channels/jira/index.js';
+import type { AlertChannel } from '../../../src/channels/types.js';
+import { createLogger } from '../../../src/log.js';
+import { createOutbox } from '../../../src/pipeline/outbox.js';
+import { createMemoryKV } from '../../../src/store/kv.js';
+import { createStore, type Store } from '../../../src/store/store.js';
+import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../../fixtures/alert.js';
+import { EMAIL, JIRA, TOKEN, fakeJira } from '../../fakes/jira.js';
 
 const golden = JSON.parse(readFileSync(new URL('./jira.golden.json', import.meta.url), 'utf8')) as unknown;
 const ALERT_URL = 'https://vigil.example.com/alerts/a1b2c3d4e5f60718';

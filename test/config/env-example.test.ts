@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
 
-const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
 const documented = new Map<string, string>();
 const lines = example.split('\n');
 lines.forEach((line, i) => {
@@ -13,7 +13,7 @@ lines.forEach((line, i) => {
 
 /** Every variable any config section reads, from the section sources. */
 function settingsInCode(): string[] {
-  const dir = new URL('../src/config/', import.meta.url);
+  const dir = new URL('../../src/config/', import.meta.url);
   const names = new Set<string>();
   for (const f of readdirSync(dir)) {
     const src = readFileSync(new URL(f, dir), 'utf8');

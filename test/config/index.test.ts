@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/index.js';
-import { ConfigError } from '../src/domain/errors.js';
+import { loadConfig } from '../../src/config/index.js';
+import { ConfigError } from '../../src/domain/errors.js';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with no settings at all (demo mode)', () => {

@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from '../src/runtime/scheduler.js';
-import { openKV } from '../src/store/kv.js';
-import { createStore } from '../src/store/store.js';
-import { rawEvent, startFakeAtlassian } from './fakes/atlassian.js';
-import { captureLogger } from './helpers/pipeline.js';
+import { createScheduler } from '../../src/runtime/scheduler.js';
+import { openKV } from '../../src/store/kv.js';
+import { createStore } from '../../src/store/store.js';
+import { rawEvent, startFakeAtlassian } from '../fakes/atlassian.js';
+import { captureLogger } from '../helpers/pipeline.js';
 
 describe('createScheduler', () => {
   it('never runs two jobs at once: a fire during a run is skipped and logged', async () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateOrgMonth } from '../../src/demo/generate.js';
-import { isCanonicalRawEvent, RawEvent } from '../../src/sources/atlassian/schema.js';
+import { generateOrgMonth } from '../../../src/demo/generate.js';
+import { isCanonicalRawEvent, RawEvent } from '../../../src/sources/atlassian/schema.js';
 
-const shared = path.resolve(import.meta.dirname, '../../../shared/fixtures/atlassian-org');
+const shared = path.resolve(import.meta.dirname, '../../../../shared/fixtures/atlassian-org');
 const fixtures = ['grove-001.json', 'grove-002.json'].flatMap((f) => {
   try {
     return (JSON.parse(readFileSync(path.join(shared, f), 'utf8')) as { data: unknown[] }).data;

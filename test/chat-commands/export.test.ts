@@ -7,6 +7,7 @@ import { keys } from '../../src/store/keys.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { DANA_T0 as T0, makeAlert, makeOutcome } from '../fixtures/alert.js';
+import { expectCsvOfAlerts } from './export-csv.js';
 
 const DAY = 86_400_000;
 
@@ -41,26 +42,8 @@ describe('alert export', () => {
     const { store, alerts } = await seed();
     const csv = await exportToString({ store, format: 'csv' });
     expect(csv.endsWith('\r\n')).toBe(true);
-    const rows = parse(csv, { columns: true, relax_column_count: false }) as Array<Record<string, string>>;
-    expect(Object.keys(rows[0]!)).toEqual([...EXPORT_COLUMNS]);
     // Ordered by last seen.
-    expect(rows.map((r) => r.id)).toEqual(['alert-old', 'alert-quoted', 'alert-actioned']);
-    for (const row of rows) {
-      const a = alerts.find((x) => x.id === row.id)!;
-      expect(row).toMatchObject({
-        detection: a.detection,
-        severity: a.severity,
-        title: a.title,
-        actor_id: a.actor.id,
-        actor_email: a.actor.email ?? '',
-        actor_name: a.actor.name ?? '',
-        status: a.status,
-        event_count: String(a.count),
-        evidence_summary: a.evidence.map((e) => `${e.label}: ${e.value}`).join('; '),
-      });
-      expect(Date.parse(row.first_seen!)).toBe(a.firstSeen);
-      expect(Date.parse(row.last_seen!)).toBe(a.lastSeen);
-    }
+    const rows = expectCsvOfAlerts(csv, alerts, ['alert-old', 'alert-quoted', 'alert-actioned']);
     const actioned = rows.find((r) => r.id === 'alert-actioned')!;
     expect(actioned.actions_taken).toBe('revoke-sessions:done; suspend:done');
     expect(actioned.actions_by).toBe('alice (slack:U012ABC); bob (teams:aad-9)');

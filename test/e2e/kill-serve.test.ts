@@ -2,27 +2,19 @@
 // after the last restart every event is processed and every alert is on Slack exactly once, showing its
 // current revision. Kill points: right after an Atlassian page is served (between fetch and commit), right
 // after Slack accepted a card (between the post and the saved reference), or at a random time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
-import { seeded, startFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { describe, expect, it } from 'vitest';
+import { rawEvent, type FakeAtlassian } from '../fakes/atlassian.js';
+import { type FakeSlack } from '../fakes/slack.js';
+import { seeded } from '../fixtures/random.js';
 import { TOR_IP } from '../helpers/pipeline.js';
-import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor } from './serve.js';
+import type { RedisServer } from '../helpers/redis.js';
+import { allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, withServeWorld } from './serve.js';
 
 const T0 = Date.now() - 3 * 86_400_000;
 let redis: RedisServer;
 let atlassian: FakeAtlassian;
 let slack: FakeSlack;
-beforeAll(async () => {
-  redis = await startRedis();
-  atlassian = await startFakeAtlassian();
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-  await atlassian.close();
-  await redis.stop();
-});
+withServeWorld((w) => ({ redis, atlassian, slack } = w));
 
 /** Round i of org activity: a new Tor sign-in, sometimes a second one by the previous user, and benign ones. */
 function round(i: number) {

@@ -2,30 +2,21 @@
 // replica and sweeps on another never clobber the checkpoint, each alert is posted once, a replica dies and
 // the others carry on, and a click on a replica that did not post the card is served.
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/channels/slack/ids.js';
 import { blockAction, interactivity, postSigned } from '../channels/slack/fixtures.js';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { rawEvent, type FakeAtlassian } from '../fakes/atlassian.js';
+import type { FakeSlack } from '../fakes/slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
-import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { ALERT_CHANNEL, SIGNING_SECRET, allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, type ServeProcess } from './serve.js';
+import type { RedisServer } from '../helpers/redis.js';
+import { ALERT_CHANNEL, SIGNING_SECRET, allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, type ServeProcess, withServeWorld } from './serve.js';
 
 const WEBHOOK_SECRET = 'replicas-webhook-secret-0123456789';
 const T0 = Date.now() - 2 * 86_400_000;
 let redis: RedisServer;
 let atlassian: FakeAtlassian;
 let slack: FakeSlack;
-beforeAll(async () => {
-  redis = await startRedis();
-  atlassian = await startFakeAtlassian();
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-  await atlassian.close();
-  await redis.stop();
-});
+withServeWorld((w) => ({ redis, atlassian, slack } = w));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

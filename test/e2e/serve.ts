@@ -5,9 +5,31 @@ import path from 'node:path';
 import type { Alert } from '../../src/domain/index.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import type { FakeAtlassian } from '../fakes/atlassian.js';
-import type { FakeSlack } from '../fakes/slack.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { TOR_IP } from '../helpers/pipeline.js';
+
+export interface ServeWorld {
+  redis: RedisServer;
+  atlassian: FakeAtlassian;
+  slack: FakeSlack;
+}
+
+/** A real redis-server and the loopback Atlassian and Slack fakes for the whole file: started before, closed after. */
+export function withServeWorld(use: (w: ServeWorld) => void): void {
+  let w: ServeWorld | undefined;
+  beforeAll(async () => {
+    w = { redis: await startRedis(), atlassian: await startFakeAtlassian(), slack: await startFakeSlack() };
+    use(w);
+  });
+  afterAll(async () => {
+    await w?.slack.close();
+    await w?.atlassian.close();
+    await w?.redis.stop();
+  });
+}
 
 export const SIGNING_SECRET = 'faults-signing-secret-0123456789abcdef';
 export const ALERT_CHANNEL = 'C0ALERTS';

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { seeded } from '../fixtures/random.js';
 
 export interface SlackMessage {
   channel: string;
@@ -70,18 +71,6 @@ function parseBody(raw: string, type: string | undefined): Record<string, any> {
     out[k] = v;
   }
   return out;
-}
-
-/** A tiny deterministic PRNG (mulberry32) for fault rates. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WRITES = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);

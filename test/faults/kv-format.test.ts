@@ -3,7 +3,7 @@
 import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
 import { describe, expect, it } from 'vitest';
 import { keyvFormat } from '../../src/store/kv.js';
-import { seeded } from '../fakes/slack.js';
+import { seeded } from '../fixtures/random.js';
 
 function value(r: () => number, depth = 0): unknown {
   const k = Math.floor(r() * (depth > 3 ? 5 : 7));

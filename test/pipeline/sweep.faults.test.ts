@@ -6,7 +6,7 @@ import { sweepOnce } from '../../src/pipeline/sweep.js';
 import { createAtlassianClient } from '../../src/sources/atlassian/client.js';
 import type { SweepSummary } from '../../src/store/store.js';
 import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
-import { seeded } from '../fakes/slack.js';
+import { seeded } from '../fixtures/random.js';
 import { TOR_IP, makePipeline } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { allAlerts } from '../e2e/serve.js';

@@ -1,17 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../../fixtures/golden.js';
 import { liveActions, renderAlertCard } from '../../../src/channels/slack/blocks.js';
 import { ACTION } from '../../../src/channels/slack/ids.js';
 import { renderDigest, renderSuspendModal } from '../../../src/channels/slack/messages.js';
 import { LIMITS, esc, truncate } from '../../../src/channels/slack/text.js';
 import { outcome, sampleAlert, sampleView } from './fixtures.js';
 
-const golden = (name: string, value: unknown) => {
-  const file = new URL(`./golden/${name}.json`, import.meta.url);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
-  expect(text).toBe(readFileSync(file, 'utf8'));
-};
+const golden = (name: string, value: unknown) => expectGolden(new URL('./golden/', import.meta.url), name, value);
 
 type J = Record<string, any>;
 const actionIds = (msg: { blocks: J[] }) => msg.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: J) => e.action_id));

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/index.js';
-import { EXPORT_COLUMNS } from '../../../src/chat-commands/export.js';
+import { expectCsvOfAlerts } from '../../chat-commands/export-csv.js';
 import { BOT_TOKEN, outcome, postSigned, sampleAlert, slashCommand } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -100,25 +100,7 @@ describe('/vigil export (file upload)', () => {
     expect(complete).toMatchObject({ channel_id: 'D00ALICE', files: [{ id: 'F0EXPORT1', title: getUrl!.filename }] });
     expect(complete!.initial_comment).toContain('3 alerts, everything Vigil keeps, as CSV');
 
-    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
-    expect(Object.keys(rows[0]!)).toEqual([...EXPORT_COLUMNS]);
-    expect(rows.map((r) => r.id)).toEqual(['al_old', 'al_suspended', 'al_recent']);
-    for (const row of rows) {
-      const a = alerts.find((x) => x.id === row.id)!;
-      expect(row).toMatchObject({
-        detection: a.detection,
-        severity: a.severity,
-        title: a.title,
-        actor_id: a.actor.id,
-        actor_email: a.actor.email,
-        actor_name: a.actor.name,
-        status: a.status,
-        event_count: String(a.count),
-        evidence_summary: a.evidence.map((e) => `${e.label}: ${e.value}`).join('; '),
-      });
-      expect(Date.parse(row.first_seen!)).toBe(a.firstSeen);
-      expect(Date.parse(row.last_seen!)).toBe(a.lastSeen);
-    }
+    const rows = expectCsvOfAlerts(csv, alerts, ['al_old', 'al_suspended', 'al_recent']);
     expect(rows[1]).toMatchObject({ actions_taken: 'suspend:done', actions_by: 'bob (teams:aad-9)' });
 
     // Ephemeral "preparing", then where to find the file.

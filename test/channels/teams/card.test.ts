@@ -1,15 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../../fixtures/golden.js';
 import { renderAlertCard } from '../../../src/channels/teams/card.js';
 import { TeamsCard, assertTeamsCard } from './card-schema.js';
 import { adaptiveCardProblems, outcome, sampleView } from './fixtures.js';
 
-const golden = (name: string, value: unknown) => {
-  const file = new URL(`./golden/${name}.json`, import.meta.url);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
-  expect(text).toBe(readFileSync(file, 'utf8'));
-};
+const golden = (name: string, value: unknown) => expectGolden(new URL('./golden/', import.meta.url), name, value);
 
 type J = Record<string, any>;
 const flatActions = (card: J): J[] => {

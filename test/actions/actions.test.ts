@@ -20,7 +20,7 @@ import {
 
 async function setup(opts: { env?: Record<string, string>; messengers?: UserMessenger[]; alert?: ReturnType<typeof makeAlert> } = {}) {
   const store = await storeWith(opts.alert);
-  const { log, lines } = captureLogger();
+  const { log, raw: lines } = captureLogger();
   const service = createActionsService({
     env: entraEnv({ ENTRA_FOUR_EYES: 'false', ...opts.env }),
     store,

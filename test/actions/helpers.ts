@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream';
 import nock from 'nock';
 import { entraSchema, type EntraEnv } from '../../src/config/entra.js';
 import type { Alert } from '../../src/domain/index.js';
-import { createLogger } from '../../src/log.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { USER_SELECT } from '../../src/actions/graph/users.js';
@@ -87,17 +85,8 @@ export async function storeWith(alert: Alert = makeAlert()) {
   return store;
 }
 
-/** A silent-ish logger whose output the test can read (to prove no secret is ever logged). */
-export function captureLogger() {
-  const lines: string[] = [];
-  const dest = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  return { log: createLogger('debug', dest), lines };
-}
+/** The shared capturing logger (test/helpers/pipeline.ts): `raw` is what was written, to prove no secret is logged. */
+export { captureLogger } from '../helpers/pipeline.js';
 
 export const ALICE = { platform: 'slack' as const, id: 'U0ALICE', name: 'alice' };
 export const BOB = { platform: 'slack' as const, id: 'U0BOB', name: 'bob' };

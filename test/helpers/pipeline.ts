@@ -12,16 +12,18 @@ import { createAtlassianClient } from '../../src/sources/atlassian/client.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 
-/** A logger whose JSON lines are kept for assertions. */
+/** A logger whose output is kept for assertions: `lines` parsed (JSON), `raw` as written (secret-leak checks). */
 export function captureLogger(level = 'debug') {
   const lines: Array<Record<string, any>> = [];
+  const raw: string[] = [];
   const dest = new Writable({
     write(chunk, _enc, cb) {
+      raw.push(String(chunk));
       for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
       cb();
     },
   });
-  return { log: createLogger(level, dest as any), lines };
+  return { log: createLogger(level, dest as any), lines, raw };
 }
 
 export const TOR_IP = '185.220.101.47';

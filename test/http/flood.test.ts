@@ -8,9 +8,9 @@ import { closeServer, createHttpApp, listen } from '../../src/server.js';
 import { registerAtlassianWebhook } from '../../src/sources/webhook.js';
 import { sign } from '../channels/slack/fixtures.js';
 import { startBot } from '../channels/teams/harness.js';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { captureLogger, makePipeline } from '../helpers/pipeline.js';
-import { waitFor } from '../faults/harness.js';
+import { waitFor } from '../e2e/serve.js';
 
 /**
  * Finding 1 of issue 14: many connections declaring a big Content-Length, sending most of it and stalling.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../src/store/keys.js';
-import { TENANT_ID, channelActivity, startBot } from './harness.js';
+import { TENANT_ID, channelActivity } from '../../fakes/bot-framework.js';
+import { startBot } from './harness.js';
 
 /** Finding 6 of issue 14: an activity from another tenant, with an otherwise valid Bot Framework token. */
 const FOREIGN = 'ffffffff-0000-1111-2222-333333333333';

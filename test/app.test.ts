@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config/index.js';
 import { readCredentials } from '../src/doctor/credentials.js';
 import { rawEvent, startFakeAtlassian, type FakeAtlassian } from './fakes/atlassian.js';
 import { captureLogger } from './helpers/pipeline.js';
-import { parsePrometheusText, sampleValue } from './ops/prom-text.js';
+import { parsePrometheusText, sampleValue } from './runtime/prom-text.js';
 
 let app: VigilApp | undefined;
 let fake: FakeAtlassian | undefined;

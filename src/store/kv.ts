@@ -145,9 +145,10 @@ export async function openKV(url: string): Promise<KV> {
     return wrap(new Keyv({ store, namespace: 'vigil', ...keyvFormat, useKeyPrefix: false }), 'redis', locks, ready);
   }
   if (u.startsWith('postgres://') || u.startsWith('postgresql://')) {
-    const { default: KeyvPostgres } = await import('@keyv/postgres');
-    const store = new KeyvPostgres({ uri: u, table: 'vigil' });
-    return wrap(new Keyv({ store, namespace: 'vigil', ...keyvFormat }), 'postgres');
+    // Own pool (survives a database restart), and a lease table for replicas sharing the database.
+    const { openPostgresStore } = await import('./pg-kv.js');
+    const pg = openPostgresStore(u);
+    return wrap(new Keyv({ store: pg.store, namespace: 'vigil', ...keyvFormat }), 'postgres', pg.locks);
   }
   throw new Error('VIGIL_STORE_URL must start with sqlite://, redis://, rediss://, postgresql:// or memory://');
 }

@@ -1,22 +1,28 @@
-// Several `vigil serve` replicas on one real Redis: sweeps never run concurrently, webhook pushes on one
+// Several `vigil serve` replicas on one real Redis, and on one real PostgreSQL: sweeps never run concurrently, webhook pushes on one
 // replica and sweeps on another never clobber the checkpoint, each alert is posted once, a replica dies and
 // the others carry on, and a click on a replica that did not post the card is served.
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/channels/slack/ids.js';
 import { blockAction, interactivity, postSigned } from '../channels/slack/fixtures.js';
-import { rawEvent, type FakeAtlassian } from '../fakes/atlassian.js';
-import type { FakeSlack } from '../fakes/slack.js';
+import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
-import type { RedisServer } from '../helpers/redis.js';
-import { ALERT_CHANNEL, SIGNING_SECRET, allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, type ServeProcess, withServeWorld } from './serve.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { startRedis } from '../helpers/redis.js';
+import { ALERT_CHANNEL, SIGNING_SECRET, allAlerts, cardReport, openStore, serveEnv, spawnServe, waitFor, type ServeProcess } from './serve.js';
 
 const WEBHOOK_SECRET = 'replicas-webhook-secret-0123456789';
 const T0 = Date.now() - 2 * 86_400_000;
-let redis: RedisServer;
+let storeUrl: string;
 let atlassian: FakeAtlassian;
 let slack: FakeSlack;
-withServeWorld((w) => ({ redis, atlassian, slack } = w));
+
+/** The shared store server of one run: a real redis-server or a real PostgreSQL (src/store/pg-locks.ts). */
+const STORES: Array<[string, () => Promise<{ url: string; stop: () => Promise<void> }>]> = [
+  ['Redis', async () => startRedis().then((r) => ({ url: r.url, stop: () => r.stop() }))],
+  ['PostgreSQL', async () => startPostgres().then((p) => ({ url: p.url, stop: () => p.close() }))],
+];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -36,15 +42,26 @@ function round(i: number) {
   ];
 }
 
-describe('several replicas on one Redis', () => {
+describe.each(STORES)('several replicas on one %s', (_name, start) => {
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ url: storeUrl, stop } = await start());
+    atlassian = await startFakeAtlassian(); // fresh fakes per store: events, cards and in-flight counts start at zero
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+    await atlassian.close();
+    await stop();
+  });
   it('sweep once at a time, ingest without lost updates, post each alert once, fail over, serve clicks anywhere', async () => {
     atlassian.pageDelayMs = 15; // sweeps take long enough for replicas to collide if they could
     const ports = [await freePort(), await freePort(), await freePort()];
-    const env = (port: number) => serveEnv({ storeUrl: redis.url, atlassian, slack, extra: { PORT: String(port), VIGIL_WEBHOOK_SECRET: WEBHOOK_SECRET, VIGIL_LOCK_LEASE: '2s' } });
+    const env = (port: number) => serveEnv({ storeUrl, atlassian, slack, extra: { PORT: String(port), VIGIL_WEBHOOK_SECRET: WEBHOOK_SECRET, VIGIL_LOCK_LEASE: '2s' } });
     const procs: ServeProcess[] = [spawnServe(env(ports[0]!)), spawnServe(env(ports[1]!))];
-    const store = await openStore(redis.url);
+    const store = await openStore(storeUrl);
     try {
-      await waitFor('both replicas listening', () => procs.every((p) => p.lines.some((l) => l.includes('Vigil listening'))), 30_000);
+      await waitFor('both replicas listening', () => procs.every((p) => p.lines.some((l) => l.includes('Vigil listening'))), 90_000); // tsx start-up on a busy machine
       const pushed: Array<Record<string, any>> = [];
       for (let i = 1; i <= 12; i++) {
         const events = round(i);
@@ -56,7 +73,7 @@ describe('several replicas on one Redis', () => {
           procs[0]!.child.kill('SIGKILL'); // replica 1 dies, possibly holding a lock
           await procs[0]!.exited;
           procs.push(spawnServe(env(ports[2]!)));
-          await waitFor('replica 3 listening', () => procs[2]!.lines.some((l) => l.includes('Vigil listening')), 30_000);
+          await waitFor('replica 3 listening', () => procs[2]!.lines.some((l) => l.includes('Vigil listening')), 90_000);
         }
         const res = await fetch(`http://127.0.0.1:${webhookPort}/webhooks/atlassian`, {
           method: 'POST',
@@ -106,5 +123,5 @@ describe('several replicas on one Redis', () => {
       await Promise.all(procs.map((p) => p.exited));
       await store.close();
     }
-  }, 150_000);
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-// Store locks on a real redis-server: mutual exclusion between two connections (two "replicas"), expiry,
+// Store locks on a real redis-server and a real PostgreSQL server (src/store/pg-locks.ts): mutual exclusion between two connections (two "replicas"), expiry,
 // renewal, fencing, the cron slot coordinator, and the store's shared lists under concurrent writers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunCoordinator } from '../../src/pipeline/lock.js';
@@ -6,21 +6,27 @@ import { openKV, type KV } from '../../src/store/kv.js';
 import { createLocalLockBackend, createLocks, LockError } from '../../src/store/locks.js';
 import { createStore } from '../../src/store/store.js';
 import type { Alert } from '../../src/domain/index.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 
 let redis: RedisServer;
+let postgres: PostgresServer;
 const opened: KV[] = [];
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
 });
 afterAll(async () => {
   for (const kv of opened) await kv.close();
   await redis.stop();
+  await postgres.close();
 });
-async function replica() {
-  const kv = await openKV(redis.url);
-  opened.push(kv);
-  return kv;
+/** One "replica": its own connection to the shared server. */
+function replicaOn(url: () => string) {
+  return async () => {
+    const kv = await openKV(url());
+    opened.push(kv);
+    return kv;
+  };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,7 +51,11 @@ function alert(id: string): Alert {
   } as Alert;
 }
 
-describe('store locks on Redis', () => {
+describe.each([
+  ['Redis', () => redis.url],
+  ['PostgreSQL', () => postgres.url],
+])('store locks on %s', (_name, url) => {
+  const replica = replicaOn(url);
   it('one holder at a time across two connections; only the holder releases; a new holder gets a higher fence', async () => {
     const a = createLocks((await replica()).locks!);
     const b = createLocks((await replica()).locks!);
@@ -60,6 +70,22 @@ describe('store locks on Redis', () => {
     const leaseB = await b.tryAcquire('t1', 5_000);
     expect(leaseB!.fence).toBeGreaterThan(leaseA!.fence);
     await leaseB!.release();
+  });
+
+  it('of ten replicas racing for a free lock exactly one wins, and each later holder gets a higher fence', async () => {
+    const all = await Promise.all(Array.from({ length: 10 }, async () => createLocks((await replica()).locks!)));
+    const leases = await Promise.all(all.map((l) => l.tryAcquire('race', 5_000)));
+    const winners = leases.filter((l) => l !== undefined);
+    expect(winners).toHaveLength(1);
+    const fences = [winners[0]!.fence];
+    await winners[0]!.release();
+    for (const l of all.slice(0, 3)) {
+      const lease = (await l.tryAcquire('race', 5_000))!;
+      fences.push(lease.fence);
+      await lease.release();
+    }
+    expect([...fences].sort((a, b) => a - b)).toEqual(fences);
+    expect(new Set(fences).size).toBe(4);
   });
 
   it('an expired lease is taken over, and the old holder fails its pre-commit check (fencing)', async () => {
@@ -104,7 +130,7 @@ describe('store locks on Redis', () => {
     }
   });
 
-  it('two stores on one Redis never lose an outbox entry under concurrent writers (the store lock)', async () => {
+  it('two stores on one server never lose an outbox entry under concurrent writers (the store lock)', async () => {
     const s1 = createStore(await replica());
     const s2 = createStore(await replica());
     const ids = Array.from({ length: 40 }, (_, i) => `al-${i}`);

@@ -1,20 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, missingServerError, redisServerBinary } from './servers.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -43,15 +34,15 @@ export interface RedisServer {
 
 /** A real redis-server (Debian package, installed by .ci/run) on a free loopback port. */
 export async function startRedis(opts: { persist?: boolean } = {}): Promise<RedisServer> {
+  const binary = redisServerBinary();
+  if (!binary) throw missingServerError('redis');
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-redis-'));
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.persist ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
-    proc.once('error', (err) => {
-      throw new Error(`cannot start redis-server (install it: apt-get install redis-server): ${err.message}`);
-    });
-    await waitForPort(port);
+    proc = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.persist ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
+    const failed = new Promise<never>((_, reject) => proc!.once('error', (err) => reject(new Error(`cannot start ${binary}: ${err.message}`))));
+    await Promise.race([waitForPort(port), failed]);
   };
   const stop = async () => {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;

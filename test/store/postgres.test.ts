@@ -107,7 +107,7 @@ describe('a real `vigil sweep --once` on PostgreSQL', () => {
     const env = serveEnv({ storeUrl, atlassian: fake, slack, extra: { LOG_LEVEL: 'warn' } });
     const sweep = (onPage?: (page: number, child: ReturnType<typeof spawn>) => void) =>
       new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sweep', '--once'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweep', '--once'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
         child.stderr!.resume();
         let page = 0; // the fake counts pages over its lifetime; count this sweep's own
         fake.onPage = () => onPage?.(++page, child);

@@ -1,111 +1,97 @@
 /**
- * npm run bench: events per second of `vigil replay` against a bare JSON.parse loop over the same NDJSON file,
- * and peak memory for a 1,000,000-event file (and for a quarter of it, to show memory grows with users, not
- * events). The file is a generated org (src/demo/generate.ts): 1,000 users over as many days as it takes.
- *   npm run bench                 # 1,000,000 events (builds dist/ first)
- *   npm run bench -- --events 200000 --users 500 --no-build
+ * npm run bench — what Vigil does on the production path, as figures (nothing here passes or fails on time):
+ *   sweep    `vigil sweep --once` against a loopback events-stream (pages of 500) on SQLite (default store file),
+ *            Redis and PostgreSQL, at 1,000 / 10,000 / 50,000 actors (~3 events each within 2 hours), as a
+ *            ratio to JSON.parse of the same pages, with peak RSS;
+ *   latency  webhook event → Slack card on `vigil serve` that knows 1,000 / 60,000 actors;
+ *   replay   `vigil replay` of a 4,000-person month (~237,000 events) and of 400,000 distinct actors, as a ratio
+ *            to JSON.parse of the same file, with peak RSS.
+ * Every case has a time budget; past it the case prints "did not finish in N s (X events of Y)".
+ *   npm run bench -- --quick                       # small sizes, a couple of minutes
+ *   npm run bench -- --only sweep --stores sqlite,postgres --sweep 1000,10000 --budget 300
+ *   npm run bench -- --latency 1000 --samples 10 --replay month --json bench-result.json
+ * Generated data is cached in bench/.cache/ (gitignored). docs/benchmarks.md explains the figures.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createDemoOrg } from '../src/demo/generate.js';
+import { ROOT } from './child.js';
+import { distinctData, monthData } from './data.js';
+import { say, type Line } from './format.js';
+import { latencyCase } from './latency.js';
+import { replayCase } from './replay.js';
+import { sweepCases, type StoreName } from './sweep.js';
 
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '1000000' }, users: { type: 'string', default: '1000' }, 'no-build': { type: 'boolean' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    stores: { type: 'string' },
+    sweep: { type: 'string' },
+    latency: { type: 'string' },
+    samples: { type: 'string' },
+    replay: { type: 'string' },
+    budget: { type: 'string' },
+    json: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
 });
-const TOTAL = Number(values.events);
-const USERS = Number(values.users);
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DIR = path.join(tmpdir(), 'vigil-bench');
-mkdirSync(DIR, { recursive: true });
 
-/** 5.8–6.3 events per user per day in the generated org: enough days to reach TOTAL, attacks well inside. */
-const DAYS = Math.max(30, Math.ceil(TOTAL / (USERS * 5.5)) + 2);
+if (values.help) {
+  process.stdout.write(`npm run bench -- [--quick] [--only sweep,latency,replay] [--stores sqlite,redis,postgres]
+  [--sweep 1000,10000,50000] [--latency 1000,60000] [--samples 20] [--replay month,400000] [--budget 900]
+  [--json file] [--no-build]
+`);
+  process.exit(0);
+}
 
-async function writeFile(file: string, limit: number): Promise<{ events: number; expected: string[]; lists: { anonymous: string; suspicious: string } }> {
-  const org = createDemoOrg({ seed: 1, users: USERS, days: DAYS });
-  const out = createWriteStream(file);
-  let n = 0;
-  for (const e of org.events()) {
-    if (n >= limit) break;
-    if (!out.write(`${JSON.stringify(e)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-    n++;
+const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const sizes = (v: string | undefined, fallback: string) => list(v, fallback).map((s) => Number(s.replace(/[_k]/g, (c) => (c === 'k' ? '000' : ''))));
+const quick = values.quick;
+const parts = new Set(list(values.only, 'sweep,latency,replay'));
+const stores = list(values.stores, 'sqlite,redis,postgres') as StoreName[];
+for (const s of stores) if (!['sqlite', 'redis', 'postgres'].includes(s)) throw new Error(`--stores: unknown store ${s} (sqlite, redis, postgres)`);
+const sweepSizes = sizes(values.sweep, quick ? '1000' : '1000,10000,50000');
+const latencySizes = sizes(values.latency, quick ? '1000' : '1000,60000');
+const samples = Number(values.samples ?? (quick ? 5 : 20));
+const replays = list(values.replay, quick ? 'month:400,20000' : 'month,400000');
+const budgetS = Number(values.budget ?? (quick ? 120 : 900));
+const numbers: Array<[string, number]> = [['--samples', samples], ['--budget', budgetS], ...sweepSizes.map((s): [string, number] => ['--sweep', s]), ...latencySizes.map((s): [string, number] => ['--latency', s])];
+for (const [name, n] of numbers) if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} takes positive whole numbers`);
+
+if (!values['no-build']) {
+  say('building dist/ (npm run build) …');
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+}
+
+const lines: Line[] = [];
+const print = (l: Line) => {
+  lines.push(l);
+  process.stdout.write(`${l.text}\n`);
+};
+process.stdout.write(`vigil bench — node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()}; budget ${budgetS} s per case\n`);
+
+if (parts.has('sweep')) await sweepCases(stores, sweepSizes, budgetS, print);
+if (parts.has('latency')) {
+  for (const known of latencySizes) {
+    say(`webhook latency with ${known} known actors …`);
+    print(await latencyCase(known, samples, budgetS));
   }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { events: n, expected: org.expected.map((x) => `${x.detection} ${x.actorEmail}`).sort(), lists: org.lists };
 }
-
-/** The baseline: read the file as a stream, split lines, JSON.parse each. Nothing else. */
-async function jsonParseLoop(file: string): Promise<{ events: number; ms: number }> {
-  const started = performance.now();
-  let rest = '';
-  let events = 0;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
-    for (const l of lines) if (l && JSON.parse(l)) events++;
+if (parts.has('replay')) {
+  for (const r of replays) {
+    // "month" = the 4,000-person month; "month:N" = a month of N persons; a number = that many distinct actors.
+    const [kind, arg] = r.split(':');
+    if (kind === 'month') {
+      const persons = Number(arg ?? 4000);
+      print(await replayCase(`month of ${persons.toLocaleString('en')} persons`, await monthData(persons), budgetS));
+    } else {
+      const n = Number(kind);
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`--replay: "${r}" is neither month[:persons] nor a number of actors`);
+      print(await replayCase(`${n.toLocaleString('en')} distinct actors`, await distinctData(n), budgetS));
+    }
   }
-  if (rest && JSON.parse(rest)) events++;
-  return { events, ms: performance.now() - started };
 }
-
-async function replay(file: string, lists: Record<string, string>): Promise<{ ms: number; maxRssMb: number; alerts: string[] }> {
-  const out = path.join(DIR, `measure-${process.pid}.json`);
-  // The same V8 flag as the vigil bin's shebang (bin/vigil.js), so the bench measures what `npx vigil replay` runs.
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'bench/measure-replay.mjs'), 'replay', file, '--format', 'json'], {
-    cwd: DIR, // no .env from the work tree
-    // Demo events carry coordinates, so the 130 MB IP database is not opened (it would dominate peak memory).
-    env: { PATH: process.env.PATH, BENCH_OUT: out, VIGIL_GEOIP_DB: 'off', VIGIL_TOR_EXIT_LIST_URL: 'off', LOG_LEVEL: 'warn', ...lists },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  if (code !== 0) throw new Error(`vigil replay exited with ${code}`);
-  const m = JSON.parse(readFileSync(out, 'utf8')) as { ms: number; maxRssMb: number };
-  const alerts = stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { detection: string; actor: { email?: string; id: string } })
-    .map((a) => `${a.detection} ${a.actor.email ?? a.actor.id}`)
-    .sort();
-  return { ...m, alerts };
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en');
-
-if (!values['no-build']) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-const big = path.join(DIR, `org-${USERS}u-${TOTAL}.ndjson`);
-const quarter = path.join(DIR, `org-${USERS}u-${Math.floor(TOTAL / 4)}.ndjson`);
-process.stderr.write(`generating ${fmt(TOTAL)} events for ${fmt(USERS)} users in ${DIR} …\n`);
-const gen = await writeFile(big, TOTAL);
-await writeFile(quarter, Math.floor(TOTAL / 4));
-const mb = statSync(big).size / 1e6;
-writeFileSync(path.join(DIR, 'tor.txt'), gen.lists.anonymous);
-writeFileSync(path.join(DIR, 'intel.txt'), gen.lists.suspicious);
-const lists = { VIGIL_ANONYMOUS_IP_LISTS: path.join(DIR, 'tor.txt'), VIGIL_SUSPICIOUS_IP_LISTS: path.join(DIR, 'intel.txt') };
-
-process.stderr.write('bare JSON.parse loop (best of 3) …\n');
-const runs = [await jsonParseLoop(big), await jsonParseLoop(big), await jsonParseLoop(big)];
-const base = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-process.stderr.write('vigil replay (quarter file, then full file) …\n');
-const small = await replay(quarter, lists);
-const full = await replay(big, lists);
-
-const parseRate = (base.events / base.ms) * 1000;
-const replayRate = (gen.events / full.ms) * 1000;
-const ratio = replayRate / parseRate;
-const lines = [
-  `file                 ${fmt(gen.events)} events, ${fmt(USERS)} users, ${DAYS} days, ${mb.toFixed(0)} MB NDJSON`,
-  `JSON.parse loop      ${fmt(parseRate)} events/s (${(base.ms / 1000).toFixed(1)} s, best of 3)`,
-  `vigil replay         ${fmt(replayRate)} events/s (${(full.ms / 1000).toFixed(1)} s) = ${(ratio * 100).toFixed(0)}% of JSON.parse (target ≥ 33%)`,
-  `peak memory (RSS)    ${fmt(full.maxRssMb)} MB for ${fmt(gen.events)} events; ${fmt(small.maxRssMb)} MB for ${fmt(Math.floor(TOTAL / 4))} events (same users)`,
-  `alerts               ${full.alerts.length} (${full.alerts.length === gen.expected.length && full.alerts.every((a, i) => a === gen.expected[i]) ? 'exactly the injected attacks' : 'DIFFERENT from the injected attacks'})`,
-];
-process.stdout.write(`${lines.join('\n')}\n`);
-if (full.alerts.join('\n') !== gen.expected.join('\n')) {
-  process.stdout.write(`expected:\n  ${gen.expected.join('\n  ')}\ngot:\n  ${full.alerts.join('\n  ')}\n`);
-}
-process.exitCode = ratio >= 1 / 3 ? 0 : 1;
+if (values.json) writeFileSync(values.json, `${JSON.stringify(lines.map((l) => l.figures ?? { text: l.text }), null, 2)}\n`);

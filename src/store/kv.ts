@@ -22,7 +22,7 @@ const unescape = (_k: string, v: unknown) => (typeof v === 'string' ? (v.startsW
 /**
  * keyv's stored format (@keyv/serialize: JSON, string values starting with ':' get one more ':'), written and
  * read with the native JSON functions: the default serializer walks every value in JavaScript and took most of
- * the time of a sweep with a large checkpoint (bench/load.ts). Values that hold no such string — nearly all —
+ * the time of a sweep with a large checkpoint (npm run bench). Values that hold no such string — nearly all —
  * take the plain JSON path. Buffers are not stored by Vigil.
  */
 export const keyvFormat = {

@@ -8,6 +8,7 @@ import type { LockBackend } from './locks.js';
  * skew between replicas cannot hand a lock to two holders. Every statement is a single atomic upsert, update
  * or delete (row locks under READ COMMITTED), on the store's own database.
  */
+
 /** Runs one statement (after the schema exists) on the store's pool. */
 export type PgQuery = (sql: string, values: unknown[]) => Promise<{ rowCount: number | null; rows: Array<Record<string, unknown>> }>;
 

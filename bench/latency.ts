@@ -6,7 +6,7 @@
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFakeSlack } from '../test/helpers/fake-slack.js';
+import { startFakeSlack } from '../test/fakes/slack.js';
 import { freePort } from '../test/helpers/servers.js';
 import { runVigil } from './child.js';
 import { sweepData } from './data.js';

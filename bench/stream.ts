@@ -1,6 +1,6 @@
 /**
  * A loopback events-stream for the benchmark, in the shape of the Organizations API (and of
- * test/helpers/fake-atlassian.ts): `GET /admin/v1/orgs/{org}/events-stream` ascending by processedAt, `limit`,
+ * test/fakes/atlassian.ts): `GET /admin/v1/orgs/{org}/events-stream` ascending by processedAt, `limit`,
  * `from`, an opaque cursor on every page; `GET …/event-actions`; Bearer auth. Page bodies are built once, before
  * the measured run, from the NDJSON lines (no JSON work while Vigil is being measured), and the same bodies are
  * what the JSON.parse baseline parses.

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/index.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { alertFor, cardReport, serveEnv } from '../faults/harness.js';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fake-atlassian.js';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { cardReport, serveEnv } from '../e2e/serve.js';
+import { torAlert } from '../fixtures/alert.js';
+import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 
@@ -30,8 +31,8 @@ describe('the store on a real PostgreSQL server', () => {
     const s1 = await open(url);
     expect(s1.kind).toBe('postgres');
     expect(s1.locks.backend.distributed).toBe(true); // replicas on one database coordinate (src/store/pg-locks.ts)
-    const a = alertFor(1, 'pg1@example.com', 'pg');
-    await s1.saveAlerts([a, alertFor(2, 'pg2@example.com', 'pg')]);
+    const a = torAlert(1, 'pg1@example.com', 'pg');
+    await s1.saveAlerts([a, torAlert(2, 'pg2@example.com', 'pg')]);
     await s1.saveCheckpoint('org', { cursor: 'c:1', watermark: 5, engine: { version: 1, note: ':colon' }, seen: { e1: 5 }, updatedAt: 9 });
     await s1.saveDelivery({ channel: 'slack', alertId: a.id, revision: 1, ref: { ts: '1700000000.000100', channel: 'C0ALERTS' }, attempts: 1, deliveredAt: 7 });
     await s1.appendAudit({ at: 1, alertId: a.id, what: 'suspend', by: 'slack:U1', outcome: 'done', detail: { requestId: 'r-1' } });
@@ -56,7 +57,7 @@ describe('the store on a real PostgreSQL server', () => {
   it('keeps every committed write through a server crash (kill -9), fails fast while it is down, and recovers', async () => {
     const url = await server.database();
     const s = await open(url);
-    await s.saveAlerts(Array.from({ length: 20 }, (_, i) => alertFor(i, `crash${i}@example.com`, 'kc')));
+    await s.saveAlerts(Array.from({ length: 20 }, (_, i) => torAlert(i, `crash${i}@example.com`, 'kc')));
     await s.saveCheckpoint('org', { cursor: 'before-crash', seen: {}, updatedAt: 1 });
     await server.kill(); // no shutdown checkpoint: what was committed must come back from the WAL
     const down = await Promise.race([

@@ -3,20 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
 import type { UserMessenger } from '../../src/actions/types.js';
 import { SESSION_WARNING, SYNC_WARNING } from '../../src/actions/messages.js';
-import {
-  ADELE,
-  CLIENT_SECRET,
-  FAST_RETRY,
-  GRAPH,
-  captureLogger,
-  entraEnv,
-  graphError,
-  makeAlert,
-  nockToken,
-  nockUserFilter,
-  req,
-  storeWith,
-} from './helpers.js';
+import { FAST_RETRY, captureLogger, entraEnv, makeAlert, req, storeWith } from './helpers.js';
+import { ADELE, CLIENT_SECRET, GRAPH, graphError, nockToken, nockUserFilter } from '../fakes/graph.js';
 
 async function setup(opts: { env?: Record<string, string>; messengers?: UserMessenger[]; alert?: ReturnType<typeof makeAlert> } = {}) {
   const store = await storeWith(opts.alert);

@@ -4,7 +4,8 @@ import { createActionsService } from '../../src/actions/execute.js';
 import type { UserMessenger } from '../../src/actions/types.js';
 import { entraSchema } from '../../src/config/entra.js';
 import { VigilError } from '../../src/domain/errors.js';
-import { ADELE, ALICE, BOB, CLIENT_SECRET, FAST_RETRY, TENANT, GRAPH, captureLogger, entraEnv, nockToken, nockUserFilter, req, storeWith } from './helpers.js';
+import { ALICE, BOB, FAST_RETRY, captureLogger, entraEnv, req, storeWith } from './helpers.js';
+import { ADELE, CLIENT_SECRET, TENANT, GRAPH, nockToken, nockUserFilter } from '../fakes/graph.js';
 
 const NOW = Date.UTC(2026, 10, 21, 9, 1);
 

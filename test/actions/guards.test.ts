@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
-import { ADELE, ALICE, BOB, FAST_RETRY, GRAPH, captureLogger, entraEnv, nockMemberOf, nockToken, nockUserFilter, req, storeWith } from './helpers.js';
+import { ALICE, BOB, FAST_RETRY, captureLogger, entraEnv, req, storeWith } from './helpers.js';
+import { ADELE, GRAPH, nockMemberOf, nockToken, nockUserFilter } from '../fakes/graph.js';
 
 async function setup(env: Record<string, string> = {}) {
   const store = await storeWith();

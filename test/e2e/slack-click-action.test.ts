@@ -13,7 +13,8 @@ import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, baseUrl, blockAction, interactivity, postSigned, silentLog } from '../channels/slack/fixtures.js';
-import { ADELE, FAST_RETRY, GRAPH, entraEnv, makeAlert, nockToken, nockUserFilter } from '../actions/helpers.js';
+import { FAST_RETRY, entraEnv, makeAlert } from '../actions/helpers.js';
+import { ADELE, GRAPH, nockToken, nockUserFilter } from '../fakes/graph.js';
 
 let server: Server | undefined;
 let fake: FakeSlack | undefined;

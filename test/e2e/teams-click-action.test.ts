@@ -6,7 +6,8 @@ import { createActionsService } from '../../src/actions/execute.js';
 import type { ActionRequest } from '../../src/domain/index.js';
 import { RESPONDER, channelActivity } from '../fakes/bot-framework.js';
 import { startBot } from '../channels/teams/harness.js';
-import { ADELE, FAST_RETRY, GRAPH, captureLogger, entraEnv, graphError, makeAlert, nockToken, nockUserFilter } from '../actions/helpers.js';
+import { FAST_RETRY, captureLogger, entraEnv, makeAlert } from '../actions/helpers.js';
+import { ADELE, GRAPH, graphError, nockToken, nockUserFilter } from '../fakes/graph.js';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;
 let bot: Bot | undefined;

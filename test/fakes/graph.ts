@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import nock from 'nock';
+import { USER_SELECT } from '../../src/actions/graph/users.js';
+
+// Microsoft Graph and the identity platform's token endpoint, two ways: a loopback server (startFakeGraph; for
+// child processes and load) and nock interceptors for the exact request a unit test expects. Both answer in the
+// same documented shapes and share the tenant, the app and the Graph error body.
+
+/** The tenant and app registration the interceptors expect (entraEnv in test/actions/helpers.ts uses them). */
+export const TENANT = '11111111-2222-3333-4444-555555555555';
+export const CLIENT_ID = '535fb089-9ff3-47b6-9bfb-4f1264799865';
+export const CLIENT_SECRET = 'qWgdYAmab0YSkuL1qKv5bPX~super-secret';
+export const LOGIN = 'https://login.microsoftonline.com';
+export const GRAPH = 'https://graph.microsoft.com';
 
 export interface GraphUser {
   id: string;
@@ -55,8 +68,8 @@ export interface FakeGraph {
  * HTTP 429 `TooManyRequests` with `Retry-After` in seconds.
  */
 export async function startFakeGraph(opts: { tenantId?: string; clientId?: string; clientSecret?: string; users?: GraphUser[] } = {}): Promise<FakeGraph> {
-  const tenantId = opts.tenantId ?? '11111111-2222-3333-4444-555555555555';
-  const clientId = opts.clientId ?? '535fb089-9ff3-47b6-9bfb-4f1264799865';
+  const tenantId = opts.tenantId ?? TENANT;
+  const clientId = opts.clientId ?? CLIENT_ID;
   const clientSecret = opts.clientSecret ?? 'fake-graph-client-secret~0001';
   const tokens = new Set<string>();
   const throttles: Array<{ pattern: RegExp; left: number; retryAfterS: number }> = [];
@@ -85,9 +98,8 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     res.writeHead(status, { 'request-id': requestId, 'client-request-id': requestId, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
-  const graphError = (code: string, message: string) => ({
-    error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } },
-  });
+  // Each error carries its own request id, as Graph's do.
+  const err = (code: string, message: string) => graphError(code, message, randomUUID());
   const findUser = (key: string) => fake.users.find((u) => u.id === key || u.userPrincipalName.toLowerCase() === decodeURIComponent(key).toLowerCase());
 
   function token(req: IncomingMessage, res: ServerResponse, raw: string) {
@@ -120,12 +132,12 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     if (rule) {
       rule.left--;
       fake.calls.push({ method, path, query: u.search, status: 429, body, at, retryAfterS: rule.retryAfterS });
-      return send(res, 429, graphError('TooManyRequests', 'Too many requests.'), { 'retry-after': String(rule.retryAfterS) });
+      return send(res, 429, err('TooManyRequests', 'Too many requests.'), { 'retry-after': String(rule.retryAfterS) });
     }
     const auth = req.headers.authorization?.replace(/^Bearer /, '');
     if (!auth || !tokens.has(auth)) {
       fake.calls.push({ method, path, query: u.search, status: 401, body, at });
-      return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token validation failure.'));
+      return send(res, 401, err('InvalidAuthenticationToken', 'Access token validation failure.'));
     }
     const answer = (status: number, b?: unknown) => {
       fake.calls.push({ method, path, query: u.search, status, body, at });
@@ -133,14 +145,14 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     };
     if (method === 'GET' && path === '/users') {
       const m = /^(mail|userPrincipalName) eq '((?:[^']|'')*)'$/.exec(u.searchParams.get('$filter') ?? '');
-      if (!m) return answer(400, graphError('BadRequest', 'Invalid filter clause'));
+      if (!m) return answer(400, err('BadRequest', 'Invalid filter clause'));
       const value = m[2]!.replace(/''/g, "'").toLowerCase();
       const users = fake.users.filter((x) => (m[1] === 'mail' ? x.mail : x.userPrincipalName)?.toLowerCase() === value);
       return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: users });
     }
     const one = /^\/users\/([^/]+)(\/[A-Za-z]+)?$/.exec(path);
     const user = one ? findUser(one[1]!) : undefined;
-    if (!one || !user) return answer(404, graphError('Request_ResourceNotFound', `Resource '${one?.[1] ?? path}' does not exist.`));
+    if (!one || !user) return answer(404, err('Request_ResourceNotFound', `Resource '${one?.[1] ?? path}' does not exist.`));
     const sub = one[2];
     if (method === 'GET' && sub === '/transitiveMemberOf') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: [] });
     if (method === 'POST' && sub === '/revokeSignInSessions') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true });
@@ -153,7 +165,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
       return answer(204);
     }
     if (method === 'GET' && !sub) return answer(200, user);
-    return answer(405, graphError('Request_BadRequest', 'Unsupported'));
+    return answer(405, err('Request_BadRequest', 'Unsupported'));
   }
 
   const server: Server = createServer((req, res) => {
@@ -163,7 +175,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
       const raw = Buffer.concat(chunks).toString('utf8');
       if (req.url?.includes('/oauth2/v2.0/token')) return token(req, res, raw);
       if (req.url?.startsWith('/v1.0/')) return graph(req, res, raw);
-      send(res, 404, graphError('NotFound', 'no such endpoint'));
+      send(res, 404, err('NotFound', 'no such endpoint'));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -178,6 +190,59 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
         server.close(() => r());
       }),
   });
+}
+
+/** A Graph error body: `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`. */
+export function graphError(code: string, message: string, requestId = '9b0df954-93b5-4de9-8b99-43c204a8aaf8') {
+  return { error: { code, message, innerError: { date: '2026-11-21T10:00:00', 'request-id': requestId, 'client-request-id': 'x' } } };
+}
+
+/** The documented client-credentials request and success body. */
+export function nockToken(token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access-1', expiresIn = 3599) {
+  return nock(LOGIN)
+    .post(`/${TENANT}/oauth2/v2.0/token`, {
+      client_id: CLIENT_ID,
+      scope: 'https://graph.microsoft.com/.default',
+      client_secret: CLIENT_SECRET,
+      grant_type: 'client_credentials',
+    })
+    .matchHeader('content-type', 'application/x-www-form-urlencoded')
+    .reply(200, { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token });
+}
+
+export const ADELE: GraphUser = {
+  id: '87d349ed-44d7-43e1-9a83-5f2406dee5bd',
+  displayName: 'Adele Vance',
+  userPrincipalName: 'AdeleV@contoso.com',
+  mail: 'AdeleV@contoso.com',
+  accountEnabled: true,
+  onPremisesSyncEnabled: null,
+  userType: 'Member',
+};
+
+const ctx = (sel: string) => `https://graph.microsoft.com/v1.0/$metadata#users(${sel})`;
+
+/** `GET /users?$filter=<prop> eq '<value>'&$select=...` answering the given users. */
+export function nockUserFilter(prop: 'mail' | 'userPrincipalName', value: string, users: object[]) {
+  return nock(GRAPH)
+    .get('/v1.0/users')
+    .query({ $filter: `${prop} eq '${value.replace(/'/g, "''")}'`, $select: USER_SELECT })
+    .reply(200, { '@odata.context': ctx(USER_SELECT), value: users }, { 'request-id': `req-lookup-${prop}` });
+}
+
+/** `GET /users/{id}/transitiveMemberOf?$top=999` with the given directory objects. */
+export function nockMemberOf(userId: string, objects: Array<{ type: 'group' | 'directoryRole'; id: string }>) {
+  return nock(GRAPH)
+    .get(`/v1.0/users/${userId}/transitiveMemberOf`)
+    .query({ $top: '999' })
+    .reply(
+      200,
+      {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects',
+        value: objects.map((o) => ({ '@odata.type': `#microsoft.graph.${o.type}`, id: o.id })),
+      },
+      { 'request-id': 'req-memberof' },
+    );
 }
 
 export function graphUser(over: Partial<GraphUser> & { mail: string }): GraphUser {

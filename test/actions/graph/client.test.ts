@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createGraphClient, GraphError, userPath } from '../../../src/actions/graph/client.js';
 import { createTokenProvider, graphScope } from '../../../src/actions/graph/token.js';
 import { AuthError } from '../../../src/domain/errors.js';
-import { CLIENT_ID, CLIENT_SECRET, FAST_RETRY, GRAPH, LOGIN, TENANT, graphError, nockToken } from '../helpers.js';
+import { FAST_RETRY } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, GRAPH, LOGIN, TENANT, graphError, nockToken } from '../../fakes/graph.js';
 
 function tokens(now: () => number) {
   return createTokenProvider({

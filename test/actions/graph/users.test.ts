@@ -4,7 +4,8 @@ import { createTokenProvider } from '../../../src/actions/graph/token.js';
 import { candidateAddresses, getMemberships, resolveUser } from '../../../src/actions/graph/users.js';
 import { isAdmin, parseProtectedList, protectedReason } from '../../../src/actions/guards.js';
 import nock from 'nock';
-import { ADELE, CLIENT_ID, CLIENT_SECRET, FAST_RETRY, GRAPH, LOGIN, TENANT, nockMemberOf, nockToken, nockUserFilter } from '../helpers.js';
+import { FAST_RETRY } from '../helpers.js';
+import { ADELE, CLIENT_ID, CLIENT_SECRET, GRAPH, LOGIN, TENANT, nockMemberOf, nockToken, nockUserFilter } from '../../fakes/graph.js';
 
 function graph() {
   nockToken();

@@ -4,14 +4,18 @@ import { createApp, type VigilApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { readCredentials } from '../src/doctor/credentials.js';
 import { rawEvent, startFakeAtlassian, type FakeAtlassian } from './fakes/atlassian.js';
+import { startFakeSlack } from './fakes/slack.js';
+import { makeAlert } from './fixtures/alert.js';
 import { captureLogger } from './helpers/pipeline.js';
 import { parsePrometheusText, sampleValue } from './runtime/prom-text.js';
 
 let app: VigilApp | undefined;
 let fake: FakeAtlassian | undefined;
+const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await app?.stop();
   await fake?.close();
+  for (const c of closers.splice(0)) await c();
   app = undefined;
   fake = undefined;
 });
@@ -63,18 +67,10 @@ describe('the composed service', () => {
 
 describe('daily housekeeping', () => {
   it('posts the API key expiry warning to the Slack alert channel once, and prunes old alerts', async () => {
-    const nock = (await import('nock')).default;
     const DAY = 86_400_000;
     const expires = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10);
-    const posted: string[] = [];
-    nock('https://slack.com')
-      .post('/api/auth.test')
-      .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' })
-      .post('/api/chat.postMessage', (b) => {
-        posted.push(`${b.channel} ${b.text}`);
-        return true;
-      })
-      .reply(200, { ok: true, channel: 'C0ALERTS', ts: '1.1' });
+    const slack = await startFakeSlack({ token: 'xoxb-1-2-housekeeping' });
+    closers.push(() => slack.close());
     const cfg = loadConfig({
       VIGIL_STORE_URL: 'memory://',
       ATLASSIAN_API_KEY_EXPIRES: expires,
@@ -83,13 +79,15 @@ describe('daily housekeeping', () => {
       SLACK_ALERT_CHANNEL: 'C0ALERTS',
       SLACK_RESPONDERS: 'U0ALICE',
       VIGIL_RETENTION_DAYS: '30',
+      SLACK_API_URL: slack.url,
     });
     const { log } = captureLogger('error');
     app = await createApp(cfg, log, { http: false });
-    const old = { id: 'old', detection: 'anonymous-ip', severity: 'medium' as const, title: 't', summary: 's', actor: { id: 'a' }, eventIds: ['e'], count: 1, firstSeen: 1, lastSeen: Date.now() - 40 * DAY, evidence: [], facts: {}, mitre: [], status: 'open' as const, revision: 1 };
+    const old = makeAlert({ id: 'old', firstSeen: 1, lastSeen: Date.now() - 40 * DAY });
     await app.store.saveAlerts([old]);
     await app.housekeeping();
     await app.housekeeping(); // the same warning is not posted twice
+    const posted = slack.of('chat.postMessage').map((b) => `${b.channel} ${b.text}`);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatch(/^C0ALERTS :warning: The Atlassian API key expires in \d day/);
     expect(await app.store.getAlert('old')).toBeUndefined();

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicyFile, parsePolicyText } from '../../src/config/policy.js';
 import { configureDetections } from '../../src/detections/configure.js';
 import { ConfigError } from '../../src/domain/errors.js';
-import { AFTER, P, ev, history, run } from '../detections/helpers.js';
+import { run } from '../detections/helpers.js';
+import { AFTER, P, ev, history } from '../fixtures/event.js';
 
 const YAML_EXAMPLE = `
 sensitivity: high

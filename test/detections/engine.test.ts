@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configureDetections } from '../../src/detections/configure.js';
 import { initialEngineState, reviveEngineState, runDetections, type EngineState } from '../../src/detections/engine.js';
 import { createSettingsResolver } from '../../src/detections/settings.js';
-import { AFTER, DAY, HOUR, P, T0, ev, history } from './helpers.js';
+import { AFTER, DAY, HOUR, P, T0, ev, history } from '../fixtures/event.js';
 
 const opts = configureDetections({ sensitivity: 'medium' });
 const month = () => [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAILED_LOGIN_THRESHOLDS } from '../../src/detections/failed-logins.js';
-import { AFTER, HOUR, MIN, P, T0, ev, run, runInArrivalOrder } from './helpers.js';
+import { run, runInArrivalOrder } from './helpers.js';
+import { AFTER, HOUR, MIN, P, T0, ev } from '../fixtures/event.js';
 
 const only = ['failed-logins'];
 const fail = (time: number, extra: Partial<Parameters<typeof ev>[0]> = {}) =>

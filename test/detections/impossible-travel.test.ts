@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRAVEL_LEVELS } from '../../src/detections/impossible-travel.js';
-import { AFTER, DAY, HOUR, MIN, P, T0, ev, history, ids, run, runInArrivalOrder } from './helpers.js';
+import { ids, run, runInArrivalOrder } from './helpers.js';
+import { AFTER, DAY, HOUR, MIN, P, T0, ev, history } from '../fixtures/event.js';
 
 const only = ['impossible-travel'];
 const base = history('alice', P.london);

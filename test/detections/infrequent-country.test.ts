@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AFTER, DAY, HOUR, P, T0, ev, history, run, runInArrivalOrder } from './helpers.js';
+import { run, runInArrivalOrder } from './helpers.js';
+import { AFTER, DAY, HOUR, P, T0, ev, history } from '../fixtures/event.js';
 
 const only = ['infrequent-country'];
 const base = history('alice', P.london);

@@ -5,7 +5,8 @@ import { compileMatch, createPolicyDetection, type PolicySpec } from '../../src/
 import { DEFAULT_POLICY_PACK } from '../../src/detections/policy-pack.js';
 import type { Alert, NormalizedEvent } from '../../src/domain/index.js';
 import { parseIpList } from '../../src/enrich/ip-lists.js';
-import { AFTER, HOUR, MIN, P, T0, ev, run, runInArrivalOrder } from './helpers.js';
+import { run, runInArrivalOrder } from './helpers.js';
+import { AFTER, HOUR, MIN, P, T0, ev } from '../fixtures/event.js';
 
 const pack = DEFAULT_POLICY_PACK.map((p) => `policy:${p.name}`);
 const runPolicies = (events: NormalizedEvent[], policies: PolicySpec[], extra: Parameters<typeof configureDetections>[0]['policy'] = {}): Alert[] => {

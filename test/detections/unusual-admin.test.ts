@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_THRESHOLDS } from '../../src/detections/unusual-admin.js';
-import { AFTER, DAY, HOUR, MIN, P, T0, ev, history, run, runInArrivalOrder } from './helpers.js';
+import { run, runInArrivalOrder } from './helpers.js';
+import { AFTER, DAY, HOUR, MIN, P, T0, ev, history } from '../fixtures/event.js';
 
 const only = ['unusual-admin'];
 const ACTIONS = ['user_granted_role', 'added_org_admin', 'group_granted_admin_access', 'user_revoked_role', 'twosv_disabled_for_user'];

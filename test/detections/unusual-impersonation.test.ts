@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AFTER, DAY, HOUR, MIN, P, T0, ev, history, run, runInArrivalOrder } from './helpers.js';
+import { run, runInArrivalOrder } from './helpers.js';
+import { AFTER, DAY, HOUR, MIN, P, T0, ev, history } from '../fixtures/event.js';
 
 const only = ['unusual-impersonation'];
 const imp = (time: number, target: string, actor = 'alice', extra: Partial<Parameters<typeof ev>[0]> = {}) =>

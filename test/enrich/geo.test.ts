@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countryByCode, countryByName } from '../../src/enrich/countries.js';
 import { createGeoLocator, type GeoIpProvider } from '../../src/enrich/geo.js';
-import { ev, T0 } from '../detections/helpers.js';
+import { ev, T0 } from '../fixtures/event.js';
 import type { NormalizedEvent } from '../../src/domain/index.js';
 
 /** A stub provider: the unit tests stay independent of the real database's size and contents. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { detectionSchema } from '../../src/config/detection.js';
 import { createEnricher } from '../../src/enrich/index.js';
 import { TOR_SNAPSHOT_NAME } from '../../src/enrich/tor-snapshot.js';
-import { ev, P, T0 } from '../detections/helpers.js';
+import { ev, P, T0 } from '../fixtures/event.js';
 
 const log = pino({ level: 'silent' });
 const at = (ip: string) => ev({ time: T0, at: P.berlin, ip });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/domain/index.js';
-import { AFTER, HOUR, P, T0, ev, history, run, runInArrivalOrder } from '../helpers.js';
+import { run, runInArrivalOrder } from '../helpers.js';
+import { AFTER, HOUR, P, T0, ev, history } from '../../fixtures/event.js';
 
 /**
  * The one suite for the detections built on src/detections/lib/ip-list-detection.ts (anonymous-ip,

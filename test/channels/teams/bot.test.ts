@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../src/store/keys.js';
 import { sampleAlert } from './fixtures.js';
 import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken, signJwt } from '../../fakes/bot-framework.js';
-import { startBot } from './harness.js';
+import { withBot, type Bot } from './harness.js';
 
-type Bot = Awaited<ReturnType<typeof startBot>>;
 /** Bot Connector REST path (the conversation id is URL-encoded on the wire); compared decoded. */
 const convPath = (id: string, rest = '') => (uri: string) => decodeURIComponent(uri.split('?')[0]!) === `/emea/v3/conversations/${id}/activities${rest}`;
 
 describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot();
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b));
 
   it('accepts an activity with a valid JWT, remembers the conversation and replies through the Bot Connector', async () => {
     nockBotToken();
@@ -66,10 +62,7 @@ describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)'
 
 describe('Teams card actions (adaptiveCard/action invoke)', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot();
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b));
 
   const invoke = (verb: string, data: Record<string, unknown>, from = RESPONDER, id = `inv-${Math.random()}`) =>
     channelActivity({
@@ -179,10 +172,7 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
 
 describe('Teams card action slower than the invoke budget', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot({ invokeBudgetMs: 50 });
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b), { invokeBudgetMs: 50 });
 
   it('answers "working on it" with disabled buttons, finishes in the background, and signals completion', async () => {
     await bot.store.saveAlerts([sampleAlert({ id: 'al-slow' })]);
@@ -209,10 +199,7 @@ describe('Teams card action slower than the invoke budget', () => {
 
 describe('/api/messages input handling', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot();
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b));
 
   const post = (body: string) => fetch(bot.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bot.openid.token()}` }, body });
 

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import { createOutbox } from '../../../src/pipeline/outbox.js';
 import { keys } from '../../../src/store/keys.js';
 import { sampleAlert, sampleView } from './fixtures.js';
 import { APP_ID, CHANNEL_ID, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken } from '../../fakes/bot-framework.js';
-import { startBot } from './harness.js';
+import { withBot, type Bot } from './harness.js';
 
-type Bot = Awaited<ReturnType<typeof startBot>>;
 const path = (id: string, rest = '') => (uri: string) => decodeURIComponent(uri.split('?')[0]!) === `/emea/v3/conversations/${id}/activities${rest}`;
 const cardOf = (body: any) => body?.attachments?.[0]?.content as Record<string, any>;
 
@@ -20,10 +19,7 @@ const install = () =>
 
 describe('Teams proactive alert delivery', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot();
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b));
 
   it('refuses to deliver before any channel is known, with a message saying how to fix it', async () => {
     await expect(bot.channel.deliver(sampleView(), undefined)).rejects.toThrow(/@Vigil subscribe/);
@@ -137,10 +133,7 @@ describe('Teams proactive alert delivery', () => {
 
 describe('TEAMS_ALERT_CHANNEL by channel id', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot({ env: { TEAMS_ALERT_CHANNEL: `${CHANNEL_ID};messageid=1699999999000` } });
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b), { env: { TEAMS_ALERT_CHANNEL: `${CHANNEL_ID};messageid=1699999999000` } });
 
   it('matches the stored channel by id (a thread suffix is ignored), even when another channel subscribed', async () => {
     expect((await bot.send(install())).status).toBe(200);
@@ -158,10 +151,7 @@ describe('TEAMS_ALERT_CHANNEL by channel id', () => {
 
 describe('Teams uninstall', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot();
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b));
 
   it('removing the bot from the team deactivates the channel; installing again reactivates it', async () => {
     await bot.send(install());
@@ -178,10 +168,7 @@ describe('Teams uninstall', () => {
 
 describe('TEAMS_ALERT_CHANNEL', () => {
   let bot: Bot;
-  beforeAll(async () => {
-    bot = await startBot({ env: { TEAMS_ALERT_CHANNEL: 'security-alerts' } });
-  });
-  afterAll(async () => bot.close());
+  withBot((b) => (bot = b), { env: { TEAMS_ALERT_CHANNEL: 'security-alerts' } });
 
   it('posts to the named channel without a subscribe once the bot has seen it', async () => {
     await expect(bot.channel.deliver(sampleView(), undefined)).rejects.toThrow(/has not seen the channel TEAMS_ALERT_CHANNEL="security-alerts"/);

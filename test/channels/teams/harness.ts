@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { APP_ID, RESPONDER, TENANT_ID, startOpenIdServer } from '../../fakes/bot-framework.js';
 import type { ActionsService } from '../../../src/actions/types.js';
 import { createTeamsIntegration } from '../../../src/channels/teams/index.js';
@@ -110,3 +111,14 @@ export async function startBot(
   };
 }
 
+export type Bot = Awaited<ReturnType<typeof startBot>>;
+
+/** A bot for the enclosing describe block: started before its tests, closed after; `use` receives it. */
+export function withBot(use: (bot: Bot) => void, opts: Parameters<typeof startBot>[0] = {}): void {
+  let bot: Bot | undefined;
+  beforeAll(async () => {
+    bot = await startBot(opts);
+    use(bot);
+  });
+  afterAll(async () => bot?.close());
+}

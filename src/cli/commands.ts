@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
 import { parseDuration } from '../config/helpers.js';
 import { ConfigError } from '../domain/errors.js';
+import { configureHttp } from '../http/fetch-json.js';
 import { openKV } from '../store/kv.js';
 import { createStore, type Store } from '../store/store.js';
 import { formatDoctorTable, runDoctor } from '../doctor/index.js';
@@ -52,6 +53,8 @@ export async function doctorCommand(argv: string[], io: CommandIO = {}): Promise
   if (!opts) return 2;
   const config = load(io, stderr);
   if (!config) return 2;
+  // The same outbound client as `vigil serve`: HTTPS_PROXY and the timeouts apply to every check.
+  configureHttp({ proxy: config.core.HTTPS_PROXY, timeoutMs: config.core.HTTP_TIMEOUT_MS });
   let opened: Store | undefined;
   const open = async () => (opened = await (io.openStore ?? defaultOpen)(config));
   try {

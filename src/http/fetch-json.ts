@@ -1,5 +1,6 @@
 import { Agent, ProxyAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { UpstreamError } from '../domain/errors.js';
+import { networkCause } from './network-cause.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
 let dispatcher: Dispatcher | undefined;
@@ -61,7 +62,7 @@ export async function fetchJson<T = unknown>(url: string, req: HttpRequest): Pro
       res = await globalThis.fetch(url, init as unknown as RequestInit);
     } catch (err) {
       if (req.signal?.aborted) throw err;
-      const reason = timeout.aborted ? 'timeout' : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+      const reason = timeout.aborted ? 'timeout' : networkCause(err, hostOf(url));
       if (attempt >= policy.maxRetries)
         throw new UpstreamError('upstream_unreachable', `${req.service} unreachable after ${attempt + 1} attempts: ${reason}`);
       const delayMs = backoffDelay(attempt, policy, req.random);
@@ -100,6 +101,15 @@ export async function fetchJson<T = unknown>(url: string, req: HttpRequest): Pro
     );
   }
 }
+
+const hostOf = (url: string) => {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+  } catch {
+    return undefined;
+  }
+};
 
 /** A short, secret-free description of an error body (Atlassian, Graph and Jira error shapes). */
 function describeError(text: string): string {

@@ -48,6 +48,7 @@ export function tokenRoles(token: string): string[] {
 }
 
 function fixForTokenError(message: string, idVar: string, secretVar: string, tenantVar: string): string {
+  if (/proxy \(HTTPS_PROXY\) refused/.test(message)) return 'Your proxy refuses this host: allow it (and login.botframework.com for the Teams bot) in the proxy, or fix HTTPS_PROXY';
   if (/AADSTS7000215|AADSTS7000222|invalid_client/.test(message)) return `The client secret is wrong or expired: create a new one under the app registration's Certificates & secrets and set ${secretVar}`;
   if (/AADSTS700016|unauthorized_client/.test(message)) return `No app with this id in the tenant: check ${idVar} and ${tenantVar}`;
   if (/AADSTS90002|AADSTS90023|tenant/i.test(message)) return `Tenant not found: check ${tenantVar}`;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { createTerminalChannel, formatAlertTable } from '../channels/terminal.js';
 import { runDemo, prepareDemoConfig } from './demo.js';
 import { replay } from './replay.js';
+import { parseCommandLine } from './args.js';
+import { buildInfo } from '../runtime/build-info.js';
 import { loadConfig, loadDotEnv, type Config } from '../config/index.js';
 import { ConfigError } from '../domain/errors.js';
 import { createEnricher } from '../enrich/index.js';
@@ -25,6 +26,7 @@ Commands:
   export [--since 90d|2026-01-01] [--format csv|json] [--out file]
                         write the alert history (default: the retention period, CSV to stdout)
   help                  this text
+  --version             print the version
 
 Settings come from the environment and .env (see .env.example).`;
 
@@ -115,22 +117,23 @@ async function replayCommand(cfg: Config, log: Logger, file: string | undefined,
   if (process.stderr.isTTY) process.stderr.write('\r');
   if (format === 'table') process.stdout.write(`${formatAlertTable(r.alerts)}\n`);
   else for (const a of r.alerts) process.stdout.write(`${JSON.stringify(a)}\n`);
-  log.info({ events: r.events, skipped: r.skipped, alerts: r.alerts.length, ms: Date.now() - started }, 'replay finished');
+  log.info({ events: r.events, duplicates: r.duplicates, skipped: r.skipped, alerts: r.alerts.length, ms: Date.now() - started }, 'replay finished');
+  if (r.duplicates > 0) process.stderr.write(`replay: ${r.duplicates} event${r.duplicates === 1 ? '' : 's'} dropped as duplicates (an event id seen before)\n`);
   return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: false,
-    options: { once: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  const [command, ...rest] = positionals;
-  if (!command || command === 'help' || values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return command || values.help ? 0 : 2;
+  const line = parseCommandLine(argv);
+  if (line.kind === 'version') {
+    process.stdout.write(`vigil ${buildInfo().version}\n`);
+    return 0;
   }
+  if (line.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return argv.length > 0 ? 0 : 2;
+  }
+  if (line.kind === 'error') fail(`${line.message}\nRun "vigil help" for the commands and their options.`);
+  const { command, values, positionals: rest } = line;
   loadDotEnv();
   if (command === 'doctor' || command === 'export') {
     const { doctorCommand, exportCommand } = await import('./commands.js');
@@ -157,7 +160,8 @@ export async function main(argv: string[]): Promise<number> {
         fail(`unknown command "${command}"\n\n${USAGE}`);
     }
   } catch (err) {
-    if (err instanceof InputError) fail(err.message);
+    // A usage or settings problem (a bad policy file included): printed once, exit 2.
+    if (err instanceof InputError || err instanceof ConfigError) fail(err.message);
     log.error({ err: (err as Error).message }, 'command failed');
     fail(`vigil ${command} failed: ${(err as Error).message}`, 1);
   }

@@ -27,6 +27,8 @@ export interface ReplayResult {
   alerts: Alert[];
   events: number;
   skipped: number;
+  /** Events dropped because their id was seen before in the file. */
+  duplicates: number;
 }
 
 /** A binary min-heap on event time (then arrival order), for the reorder buffer. */
@@ -83,6 +85,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   let batch: NormalizedEvent[] = [];
   let events = 0;
   let skipped = 0;
+  let duplicates = 0;
   let seq = 0;
 
   const flush = () => {
@@ -110,7 +113,10 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
       // does not hold whole parsed events alive; that kept the garbage collector busy promoting them.
       n.event.raw = undefined;
       // Dedupe on event id within a bounded memory (ids older than the reorder window are forgotten in bulk).
-      if (seen.has(n.event.id)) continue;
+      if (seen.has(n.event.id)) {
+        duplicates++;
+        continue;
+      }
       seen.add(n.event.id);
       if (seen.size > Math.max(window, 10_000) * 20) seen.clear();
       events++;
@@ -124,5 +130,5 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   }
   while (heap.size > 0) release(heap.pop()!);
   flush();
-  return { alerts: [...alerts.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id)), events, skipped };
+  return { alerts: [...alerts.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id)), events, skipped, duplicates };
 }

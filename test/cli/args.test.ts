@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { didYouMean, parseCommandLine } from '../../src/cli/args.js';
-import { rawEvent } from '../helpers/fake-atlassian.js';
+import { rawEvent } from '../fakes/atlassian.js';
 
 describe('the command line', () => {
   it('runs known commands with their options and positionals', () => {

@@ -13,7 +13,7 @@ import { countAlerts, createMetrics, instrumentActions, instrumentChannel, obser
 import { pruneHistory } from './runtime/retention.js';
 import { createForwardingChannels } from './runtime/forwarding.js';
 import { createTerminalChannel } from './channels/terminal.js';
-import type { AlertChannel } from './channels/types.js';
+import type { AlertChannel } from './domain/index.js';
 import type { Config } from './config/index.js';
 import { createEnricher } from './enrich/index.js';
 import { buildEngineOptions } from './config/engine.js';
@@ -85,9 +85,6 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const metrics = createMetrics({ defaultMetrics: true });
   const dryRun = cfg.core.VIGIL_DRY_RUN;
   const startedAt = Date.now();
-  // Cards carry an activity *command* hint (/vigil activity <email>), not a web link: Vigil serves no
-  // unauthenticated page with a user's activity.
-  const activityUrl = undefined;
   const messengers: UserMessenger[] = [];
   const actions = instrumentActions(createActionsService({ env: cfg.entra, store, log, dryRun, messengers: () => messengers }), metrics);
   const http = createHttpApp();
@@ -107,9 +104,9 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       dryRun,
     };
   };
-  const chat = await createChatIntegrations({ cfg, http, store, actions, log, status, activityUrl, onActionDone: () => void drain() });
+  const chat = await createChatIntegrations({ cfg, http, store, actions, log, status, onActionDone: () => void drain() });
   messengers.push(...chat.messengers);
-  const forwarding = createForwardingChannels(cfg, { alertUrl: activityUrl });
+  const forwarding = createForwardingChannels(cfg);
   integrationNames = [...chat.names, ...forwarding.map((c) => c.name)];
   const channels: AlertChannel[] = [...(opts.channels ?? []), ...chat.channels, ...forwarding].map((c) => instrumentChannel(c, metrics));
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ActionRequest, SEVERITY_RANK, VigilError, type Alert } from '../domain/index.js';
 import type { Logger } from '../log.js';
-import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { responderName } from './context.js';
 
@@ -49,7 +48,7 @@ export async function recordUserAnswer(deps: { store: Store; log: Logger }, raw:
     detail: { severityBefore: before.severity, severityAfter: after.severity, statusBefore: before.status, statusAfter: after.status },
   });
   // Reopened: forget the dismissal so the cards offer the response buttons again (the audit trail keeps it).
-  if (before.status === 'dismissed' && after.status === 'open') await deps.store.kv.delete(keys.action(input.alertId, 'dismiss'));
+  if (before.status === 'dismissed' && after.status === 'open') await deps.store.deleteActionOutcome(input.alertId, 'dismiss');
   await deps.store.updateAlert(input.alertId, (a) => applyUserAnswer(a, input));
   deps.log.info({ alertId: input.alertId, answer: input.answer, platform: input.by.platform }, 'user answered "Was this you?"');
 }

@@ -2,7 +2,6 @@ import type { EntraEnv } from '../config/entra.js';
 import { ActionOutcome, ActionRequest, VigilError, type ActionKind, type Alert } from '../domain/index.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { Logger } from '../log.js';
-import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { recordUserAnswer } from './answer.js';
 import { responderKey, responderName, type ActionContext, type ActionResult } from './context.js';
@@ -155,7 +154,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     });
     await deps.store.saveActionOutcome(outcome);
     if (outcome.status === 'done' && (req.kind === 'suspend' || req.kind === 'unsuspend'))
-      await deps.store.kv.delete(keys.action(req.alertId, req.kind === 'suspend' ? 'unsuspend' : 'suspend'));
+      await deps.store.deleteActionOutcome(req.alertId, req.kind === 'suspend' ? 'unsuspend' : 'suspend');
     await deps.store.appendAudit({
       at: outcome.at,
       alertId: req.alertId,

@@ -1,5 +1,5 @@
 import type { Alert } from '../domain/index.js';
-import type { AlertChannel } from './types.js';
+import type { AlertChannel } from '../domain/index.js';
 
 const SEV_COLOR: Record<string, string> = { low: '36', medium: '33', high: '31', critical: '35' };
 

@@ -1,5 +1,4 @@
-import type { AlertChannel, AlertView } from '../channels/types.js';
-import type { Alert } from '../domain/index.js';
+import type { Alert, AlertChannel, AlertView } from '../domain/index.js';
 import type { Logger } from '../log.js';
 import type { Delivery, Store } from '../store/store.js';
 
@@ -12,20 +11,12 @@ export interface OutboxOptions {
   /** Backoff for a failed delivery: base * 2^attempts, capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  activityUrl?: (alert: Alert) => string | undefined;
 }
 
 export interface DrainResult {
   delivered: number;
   failed: number;
   pending: number;
-}
-
-/** Build the view a renderer needs: the alert plus its actions and audit trail. */
-export async function loadAlertView(store: Store, alert: Alert, dryRun: boolean, activityUrl?: (a: Alert) => string | undefined): Promise<AlertView> {
-  const kinds = ['notify', 'revoke-sessions', 'suspend', 'unsuspend', 'dismiss'] as const;
-  const outcomes = (await Promise.all(kinds.map((k) => store.getActionOutcome(alert.id, k)))).filter((o) => o !== undefined);
-  return { alert, outcomes, audit: await store.listAudit(alert.id), dryRun, activityUrl: activityUrl?.(alert) };
 }
 
 /**
@@ -51,7 +42,7 @@ export function createOutbox(opts: OutboxOptions) {
     const views = new Map<string, Promise<AlertView>>();
     const viewOf = (a: Alert) => {
       let v = views.get(a.id);
-      if (!v) views.set(a.id, (v = loadAlertView(opts.store, a, opts.dryRun, opts.activityUrl)));
+      if (!v) views.set(a.id, (v = opts.store.alertView(a, opts.dryRun)));
       return v;
     };
     const selected = only ? opts.channels.filter((c) => only.includes(c.name)) : opts.channels;

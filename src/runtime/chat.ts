@@ -3,10 +3,9 @@ import { createGraphClient } from '../actions/graph/client.js';
 import { createTokenProvider, graphScope } from '../actions/graph/token.js';
 import { isEntraConfigured } from '../actions/index.js';
 import type { ActionsService, UserMessenger } from '../actions/types.js';
-import type { AlertChannel } from '../channels/types.js';
+import type { AlertChannel } from '../domain/index.js';
 import type { StatusInfo } from '../chat-commands/status.js';
 import type { Config } from '../config/index.js';
-import type { Alert } from '../domain/index.js';
 import { inboundLimits } from '../http/body-gate.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
@@ -31,7 +30,6 @@ export async function createChatIntegrations(deps: {
   actions: ActionsService;
   log: Logger;
   status: () => Promise<StatusInfo>;
-  activityUrl?: (a: Alert) => string | undefined;
   onActionDone?: () => void;
 }): Promise<ChatIntegrations> {
   const { cfg, log } = deps;
@@ -57,7 +55,6 @@ export async function createChatIntegrations(deps: {
       log: log.child({ channel: 'slack' }),
       dryRun: cfg.core.VIGIL_DRY_RUN,
       status: deps.status,
-      activityUrl: deps.activityUrl,
       onActionDone: deps.onActionDone,
       inbound: inboundLimits(cfg.core, cfg.core.VIGIL_CHAT_MAX_BYTES),
     });
@@ -97,7 +94,6 @@ export async function createChatIntegrations(deps: {
       dryRun: cfg.core.VIGIL_DRY_RUN,
       status: deps.status,
       graph: graph ? { call: (method, path, body) => graph.call(method, path, body) } : undefined,
-      activityUrl: deps.activityUrl,
       onActionDone: deps.onActionDone,
       inbound: inboundLimits(cfg.core, cfg.core.VIGIL_CHAT_MAX_BYTES),
     });

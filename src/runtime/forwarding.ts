@@ -1,14 +1,13 @@
 import { createJiraChannel } from '../channels/jira/index.js';
-import type { AlertChannel } from '../channels/types.js';
+import type { AlertChannel } from '../domain/index.js';
 import { createWebhookChannels } from '../channels/siem/index.js';
 import type { Config } from '../config/index.js';
-import type { Alert } from '../domain/index.js';
 
 /**
  * The forwarding channels the configuration asks for: one SIEM channel per VIGIL_SIEM_WEBHOOK_URLS entry, and
  * Jira when JIRA_* is set. Add them to the outbox's channel list (wrapped with `instrumentChannel` for metrics).
  */
-export function createForwardingChannels(config: Config, opts: { alertUrl?: (alert: Alert) => string | undefined } = {}): AlertChannel[] {
+export function createForwardingChannels(config: Config): AlertChannel[] {
   const o = config.ops;
   const channels: AlertChannel[] = [];
   if (o.VIGIL_SIEM_WEBHOOK_URLS.length > 0 && o.VIGIL_SIEM_WEBHOOK_SECRET)
@@ -29,7 +28,6 @@ export function createForwardingChannels(config: Config, opts: { alertUrl?: (ale
         projectKey: o.JIRA_PROJECT_KEY,
         issueType: o.JIRA_ISSUE_TYPE,
         labels: o.JIRA_LABELS,
-        alertUrl: opts.alertUrl,
       }),
     );
   return channels;

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import { scrubSecrets } from '../log.js';
-import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { readCredentials } from '../doctor/credentials.js';
 import type { Metrics } from './metrics.js';
@@ -39,7 +38,7 @@ export async function checkReadiness(deps: OpsRoutesDeps): Promise<{ ready: bool
   const now = (deps.now ?? Date.now)();
   const checks: Record<string, ReadyCheck> = {};
   try {
-    await withTimeout(deps.store.kv.get(keys.meta('readyz-probe')), deps.storeTimeoutMs ?? 2_000, 'the store');
+    await withTimeout(deps.store.probe(), deps.storeTimeoutMs ?? 2_000, 'the store');
     checks.store = { ok: true, detail: `${deps.store.kind} store reachable` };
   } catch (err) {
     checks.store = { ok: false, detail: `store unreachable: ${noCredentialsInUrls((err as Error).message)}` };

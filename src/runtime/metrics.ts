@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ActionsService } from '../actions/types.js';
-import type { AlertChannel } from '../channels/types.js';
+import type { AlertChannel } from '../domain/index.js';
 import type { Alert } from '../domain/index.js';
 import { buildInfo } from './build-info.js';
 

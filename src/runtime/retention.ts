@@ -1,5 +1,4 @@
 import { ActionKind } from '../domain/index.js';
-import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 
 const DAY = 86_400_000;
@@ -24,8 +23,8 @@ export async function pruneHistory(opts: RetentionOptions): Promise<{ removed: n
   const old = (await opts.store.listAlertIndex()).filter((e) => e.lastSeen < cutoff);
   // Side records first: if we stop half-way, the alert is still indexed and the next run finishes the job.
   for (const e of old) {
-    for (const kind of ActionKind.options) await opts.store.kv.delete(keys.action(e.id, kind));
-    for (const channel of opts.channels ?? []) await opts.store.kv.delete(keys.delivery(channel, e.id));
+    for (const kind of ActionKind.options) await opts.store.deleteActionOutcome(e.id, kind);
+    for (const channel of opts.channels ?? []) await opts.store.deleteDelivery(channel, e.id);
   }
   const removed = old.length > 0 ? await opts.store.pruneAlerts(cutoff) : 0;
   return { removed, cutoff };

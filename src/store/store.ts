@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alert, ActionOutcome, SEVERITY_RANK } from '../domain/index.js';
+import { CARD_ACTION_KINDS, buildAlertView, type AlertView } from '../domain/alert-view.js';
 import { keys } from './keys.js';
 import type { KV } from './kv.js';
 import { createLocalLockBackend, createLocks } from './locks.js';
@@ -217,6 +218,32 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
     setMeta: (name: string, value: unknown, ttlMs?: number) => kv.set(keys.meta(name), value, ttlMs),
 
     close: () => kv.close(),
+
+    // Typed operations for the layers above (so none of them needs the raw key-value store).
+    /** The card state of an alert: its latest outcome per action, its audit trail, the user's answer. */
+    alertView: async (alert: Alert, dryRun: boolean, fresh?: ActionOutcome): Promise<AlertView> => {
+      const outcomes = (await Promise.all(CARD_ACTION_KINDS.map((k) => read(kv, keys.action(alert.id, k), ActionOutcome)))).filter((o) => o !== undefined);
+      const audit = (await read(kv, keys.audit(alert.id), z.array(AuditRecord))) ?? [];
+      return buildAlertView(alert, { outcomes, audit }, dryRun, fresh);
+    },
+    deleteActionOutcome: (alertId: string, kind: string) => kv.delete(keys.action(alertId, kind)),
+    deleteDelivery: (channel: string, alertId: string) => kv.delete(keys.delivery(channel, alertId)),
+    /** One read round trip (the readiness check): throws when the store does not answer. */
+    probe: async () => void (await kv.get(keys.meta('readyz-probe'))),
+    /** Teams conversations the bot was added to: one record per conversation plus the index of their ids. */
+    getTeamsConversation: async <T>(id: string, schema: z.ZodType<T>) => {
+      const parsed = schema.safeParse(await kv.get(keys.teamsConversation(id)));
+      return parsed.success ? parsed.data : undefined;
+    },
+    saveTeamsConversation: (id: string, value: unknown) => kv.set(keys.teamsConversation(id), value),
+    listTeamsConversationIds: async () => z.array(z.string()).catch([]).parse(await kv.get(keys.teamsConversationIndex())),
+    saveTeamsConversationIds: (ids: string[]) => kv.set(keys.teamsConversationIndex(), ids),
+    /** The outcome answered to a Teams invoke, kept so a retried invoke gets the same answer. */
+    getInvokeOutcome: async (invokeId: string) => {
+      const parsed = z.object({ outcome: ActionOutcome }).safeParse(await kv.get(keys.teamsInvoke(invokeId)));
+      return parsed.success ? parsed.data.outcome : undefined;
+    },
+    saveInvokeOutcome: (invokeId: string, outcome: ActionOutcome, ttlMs: number) => kv.set(keys.teamsInvoke(invokeId), { outcome }, ttlMs),
   };
   return store;
 }

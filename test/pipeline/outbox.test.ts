@@ -3,7 +3,7 @@
 // during a drain stays queued.
 import { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import type { AlertChannel, AlertView } from '../../src/channels/types.js';
+import type { AlertChannel, AlertView } from '../../src/domain/index.js';
 import { createOutbox } from '../../src/pipeline/outbox.js';
 import { withSlackRecovery } from '../../src/channels/slack/recover.js';
 import { createMemoryKV } from '../../src/store/kv.js';
@@ -128,11 +128,11 @@ describe('Slack recovery by channel history', () => {
     await client.chat.postMessage({ channel: 'C0ALERTS', text: 'other', blocks: [{ type: 'section', block_id: 'h:rl-6:1.', text: { type: 'mrkdwn', text: 'x' } }] });
     const posted = await client.chat.postMessage({ channel: 'C0ALERTS', text: 'card', blocks: [{ type: 'header', block_id: 'h:rl-7:1.', text: { type: 'plain_text', text: 'x' } }] });
     for (let i = 0; i < 250; i++) await client.chat.postMessage({ channel: 'C0ALERTS', text: `later ${i}` }); // the card is on page 2
-    const ref = await channel.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: alert.id, revision: 0, ref: {}, attempts: 0, intentAt });
+    const ref = await channel.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { ref: {}, intentAt });
     expect(ref).toEqual({ channel: 'C0ALERTS', ts: posted.ts, count: '1' });
-    expect(await channel.recover!({ alert: torAlert(8, 'b@example.com'), outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: 'rl-8', revision: 0, ref: {}, attempts: 0, intentAt })).toBeUndefined();
+    expect(await channel.recover!({ alert: torAlert(8, 'b@example.com'), outcomes: [], audit: [], dryRun: false }, { ref: {}, intentAt })).toBeUndefined();
     const broken = withSlackRecovery(inner, { client: { conversations: { history: async () => ({ ok: false, error: 'missing_scope' }) } }, route: () => 'C0ALERTS', log });
-    await expect(broken.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { channel: 'slack', alertId: alert.id, revision: 0, ref: {}, attempts: 0, intentAt })).rejects.toThrow();
+    await expect(broken.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { ref: {}, intentAt })).rejects.toThrow();
     await slack.close();
   });
 });

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionsService } from '../../src/actions/types.js';
-import type { AlertChannel } from '../../src/channels/types.js';
+import type { AlertChannel } from '../../src/domain/index.js';
 import { createLogger } from '../../src/log.js';
 import { recordCredential } from '../../src/doctor/credentials.js';
 import { registerOpsRoutes, type OpsRoutesDeps } from '../../src/runtime/health.js';

@@ -1,9 +1,7 @@
-import type { Alert } from '../../domain/index.js';
 import type { RetryPolicy } from '../../http/retry.js';
-import type { Delivery } from '../../store/store.js';
 import { createJiraClient } from './client.js';
 import { alertLabel, commentMarker, renderJiraComment, renderJiraIssueFields } from './render.js';
-import type { AlertChannel, AlertView } from '../types.js';
+import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 
 export { alertLabel, commentMarker, renderJiraComment, renderJiraDescription, renderJiraIssueFields } from './render.js';
 export { createJiraClient } from './client.js';
@@ -15,8 +13,6 @@ export interface JiraChannelOptions {
   projectKey: string;
   issueType: string;
   labels: string[];
-  /** Link back to the alert in Vigil (or its chat card), when one exists. */
-  alertUrl?: (alert: Alert) => string | undefined;
   retry?: Partial<RetryPolicy>;
   now?: () => number;
 }
@@ -35,7 +31,6 @@ export function createJiraChannel(opts: JiraChannelOptions): AlertChannel {
       projectKey: opts.projectKey,
       issueType: opts.issueType,
       labels: opts.labels,
-      alertUrl: opts.alertUrl?.(view.alert),
     });
     return (await jira.createIssue(fields)).key;
   }
@@ -50,14 +45,14 @@ export function createJiraChannel(opts: JiraChannelOptions): AlertChannel {
       return ref(other && other !== key ? other : await create(view));
     }
     if (comments.some((c) => JSON.stringify(c.body).includes(commentMarker(alert)))) return ref(key);
-    const added = await jira.addComment(key, renderJiraComment(view, opts.alertUrl?.(alert)));
+    const added = await jira.addComment(key, renderJiraComment(view));
     return added ? ref(key) : ref(await create(view));
   }
 
   /** An issue found by its label after a lost record holds revision 1 at least: comment only if the alert moved on. */
   const catchUp = (view: AlertView, key: string) => (view.alert.revision <= 1 ? ref(key) : update(view, key));
 
-  async function deliver(view: AlertView, previous: Delivery | undefined): Promise<Record<string, string>> {
+  async function deliver(view: AlertView, previous: PriorDelivery | undefined): Promise<Record<string, string>> {
     const recorded = previous?.ref.issueKey;
     if (recorded) return update(view, recorded);
     const found = await jira.findIssueByLabel(alertLabel(view.alert.id));
@@ -71,7 +66,7 @@ export function createJiraChannel(opts: JiraChannelOptions): AlertChannel {
      * The outbox asks after a crash between create and record: find the issue by its label (undefined when
      * there is none, and the outbox delivers, which creates it). A missed later revision is added as a comment.
      */
-    async recover(view: AlertView, previous: Delivery) {
+    async recover(view: AlertView, previous: PriorDelivery) {
       if (previous.ref.issueKey) return update(view, previous.ref.issueKey);
       const found = await jira.findIssueByLabel(alertLabel(view.alert.id));
       return found ? catchUp(view, found) : undefined;

@@ -1,13 +1,10 @@
-import type { ActionOutcome, Alert } from '../../domain/index.js';
-import type { AlertView } from '../types.js';
+import type { ActionOutcome, Alert, AlertView } from '../../domain/index.js';
 import { type AdfDoc, type AdfNode, bulletList, code, doc, heading, link, paragraph, safeHref, strong, text } from './adf.js';
 
 export interface JiraIssueOptions {
   projectKey: string;
   issueType: string;
   labels: string[];
-  /** Link back to the alert (e.g. its card or a Vigil page), when one exists. */
-  alertUrl?: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,25 +28,14 @@ function outcomeItems(outcomes: ActionOutcome[]): AdfNode[][] {
     .map((o) => [strong(`${o.kind}: ${o.status}`), text(` by ${o.by.name ?? o.by.id} (${o.by.platform}:${o.by.id}) at ${iso(o.at)} - ${o.message}`)]);
 }
 
-function linkParagraph(view: AlertView, alertUrl: string | undefined): AdfNode | undefined {
-  const links: Array<[string, string | undefined]> = [
-    ['Open in Vigil', safeHref(alertUrl)],
-    ['User activity', safeHref(view.activityUrl)],
-    ['Runbook', safeHref(view.alert.runbook)],
-  ];
-  const nodes: AdfNode[] = [];
-  const used = new Set<string>();
-  for (const [label, href] of links) {
-    if (!href || used.has(href)) continue;
-    used.add(href);
-    if (nodes.length > 0) nodes.push(text(' | '));
-    nodes.push(link(label, href));
-  }
-  return nodes.length > 0 ? paragraph(...nodes) : undefined;
+/** The runbook as a link, when it is one. */
+function linkParagraph(view: AlertView): AdfNode | undefined {
+  const href = safeHref(view.alert.runbook);
+  return href ? paragraph(link('Runbook', href)) : undefined;
 }
 
 /** Pure: the issue description, with the evidence, details, response so far and links back. */
-export function renderJiraDescription(view: AlertView, alertUrl?: string): AdfDoc {
+export function renderJiraDescription(view: AlertView): AdfDoc {
   const a = view.alert;
   const content: AdfNode[] = [paragraph(text(a.summary))];
   if (view.dryRun) content.push(paragraph(strong('Dry run: '), text('Vigil performs no response action for real.')));
@@ -73,7 +59,7 @@ export function renderJiraDescription(view: AlertView, alertUrl?: string): AdfDo
     content.push(heading(3, 'Response'));
     content.push(bulletList(outcomeItems(view.outcomes)));
   }
-  const links = linkParagraph(view, alertUrl);
+  const links = linkParagraph(view);
   if (links) content.push(links);
   content.push(paragraph(text('Vigil alert '), code(a.id), text(`, revision ${a.revision}. Keep the label ${alertLabel(a.id)}: Vigil finds this issue by it.`)));
   return doc(content);
@@ -93,13 +79,13 @@ export function renderJiraIssueFields(view: AlertView, opts: JiraIssueOptions) {
     project: { key: opts.projectKey },
     issuetype: { name: opts.issueType },
     summary: summary.length > 255 ? `${summary.slice(0, 254)}…` : summary,
-    description: renderJiraDescription(view, opts.alertUrl),
+    description: renderJiraDescription(view),
     labels: [...new Set(labels)],
   };
 }
 
 /** Pure: the comment for a later revision (status change, action taken, the alert grew). */
-export function renderJiraComment(view: AlertView, alertUrl?: string): AdfDoc {
+export function renderJiraComment(view: AlertView): AdfDoc {
   const a = view.alert;
   const content: AdfNode[] = [
     paragraph(
@@ -110,7 +96,7 @@ export function renderJiraComment(view: AlertView, alertUrl?: string): AdfDoc {
   if (view.dryRun) content.push(paragraph(strong('Dry run: '), text('Vigil performs no response action for real.')));
   if (view.outcomes.length > 0) content.push(paragraph(strong('Response')), bulletList(outcomeItems(view.outcomes)));
   if (a.evidence.length > 0) content.push(paragraph(strong('Evidence')), bulletList(a.evidence.map((e) => [strong(`${e.label}: `), text(e.value)])));
-  const links = linkParagraph(view, alertUrl);
+  const links = linkParagraph(view);
   if (links) content.push(links);
   content.push(paragraph(code(commentMarker(a))));
   return doc(content);

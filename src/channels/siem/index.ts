@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { fetchJson } from '../../http/fetch-json.js';
 import type { RetryPolicy } from '../../http/retry.js';
 import { registerSecrets } from '../../log.js';
-import type { Delivery } from '../../store/store.js';
 import { SIEM_SCHEMA, buildSiemPayload, deliveryId } from './payload.js';
 import { SIEM_HEADERS, signSiemBody } from './signature.js';
-import type { AlertChannel, AlertView } from '../types.js';
+import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 
 export { SiemAlertV1, SIEM_SCHEMA, buildSiemPayload } from './payload.js';
 export { SIEM_HEADERS, signSiemBody, verifySiemSignature } from './signature.js';
@@ -40,7 +39,7 @@ export function createWebhookChannel(opts: WebhookChannelOptions): AlertChannel 
   const name = siemChannelName(opts.url);
   return {
     name,
-    async deliver(view: AlertView, previous: Delivery | undefined) {
+    async deliver(view: AlertView, previous: PriorDelivery | undefined) {
       const event = previous?.deliveredAt ? 'alert.updated' : 'alert.created';
       const body = JSON.stringify(buildSiemPayload(view, event));
       const timestamp = Math.floor(now() / 1000);

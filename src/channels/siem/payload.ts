@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertView } from '../types.js';
+import type { AlertView } from '../../domain/index.js';
 
 export const SIEM_SCHEMA = 'vigil.alert/v1';
 
@@ -89,6 +89,6 @@ export function buildSiemPayload(view: AlertView, event: SiemAlertV1['event']): 
       .sort((x, y) => x.at - y.at || x.kind.localeCompare(y.kind))
       .map((o) => ({ kind: o.kind, status: o.status, message: o.message, by: { ...o.by }, at: toIso(o.at) })),
     audit: view.audit.map((r) => ({ at: toIso(r.at), what: r.what, by: r.by, outcome: r.outcome })),
-    links: view.activityUrl ? { activity: view.activityUrl } : {},
+    links: {},
   };
 }

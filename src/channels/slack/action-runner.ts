@@ -1,9 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { ActionsService } from '../../actions/types.js';
-import type { ActionKind, ActionOutcome, Alert } from '../../domain/index.js';
+import type { ActionKind, ActionOutcome } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
-import type { AlertView } from '../types.js';
 import { actionLabel, outcomeLine, renderAlertCard } from './blocks.js';
 import { SLACK_CHANNEL_NAME } from './channel.js';
 import { renderRequestReply } from './messages.js';
@@ -16,7 +15,6 @@ export interface RunnerDeps {
   client: WebClient;
   log: Logger;
   dryRun: boolean;
-  activityUrl?: (alert: Alert) => string | undefined;
   now?: () => number;
   /** Called after an action ran (e.g. drain the outbox so the other channels' cards update). */
   onDone?: () => void;
@@ -28,15 +26,7 @@ export interface CardWhere {
   threadTs: string;
 }
 
-const KINDS: ActionKind[] = ['notify', 'revoke-sessions', 'suspend', 'unsuspend', 'dismiss'];
 const FINAL = new Set<ActionOutcome['status']>(['done', 'dry-run']);
-
-/** The card view as stored, with a just-returned outcome laid over it (the store may lag behind). */
-export async function buildView(deps: Pick<RunnerDeps, 'store' | 'dryRun' | 'activityUrl'>, alert: Alert, fresh?: ActionOutcome): Promise<AlertView> {
-  const stored = (await Promise.all(KINDS.map((k) => deps.store.getActionOutcome(alert.id, k)))).filter((o): o is ActionOutcome => o !== undefined);
-  const outcomes = fresh ? [...stored.filter((o) => o.kind !== fresh.kind), fresh] : stored;
-  return { alert, outcomes, audit: await deps.store.listAudit(alert.id), dryRun: deps.dryRun, activityUrl: deps.activityUrl?.(alert) };
-}
 
 /**
  * One responder action from Slack, after the user was authorised: at most one execute per alert and action
@@ -76,7 +66,8 @@ export function createActionRunner(deps: RunnerDeps) {
       outcome = { alertId, kind, status: 'failed', message: `${(err as Error).message}`.slice(0, 500), by: { platform: 'slack', id: user.id, name: user.name }, at: now(), requestIds: [], warnings: [] };
     }
     const current = (await deps.store.getAlert(alertId)) ?? alert;
-    const view = await buildView(deps, current, outcome);
+    // The card view as stored, with the just-returned outcome laid over it (the store may lag behind).
+    const view = await deps.store.alertView(current, deps.dryRun, outcome);
     try {
       await deps.sender.update(where.channel, where.ts, renderAlertCard(view));
     } catch (err) {

@@ -1,7 +1,6 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
-import type { ActionKind, ActionOutcome, Alert, Severity } from '../../domain/index.js';
-import type { AlertView } from '../types.js';
-import { ACTION, DISMISS_REASONS } from './ids.js';
+import { DISMISS_REASONS, liveActions, type ActionKind, type ActionOutcome, type Alert, type AlertView, type Severity, type UserAnswer } from '../../domain/index.js';
+import { ACTION } from './ids.js';
 import { LIMITS, esc, mention, plain, slackDate, truncate } from './text.js';
 
 export interface SlackMessage {
@@ -24,9 +23,6 @@ const DONE_LABEL: Record<ActionKind, string> = {
   unsuspend: 'Unsuspended',
   dismiss: 'Dismissed',
 };
-/** Outcomes after which the same button would do nothing new. Failed and refused keep the button (retry); pending-approval keeps it for the second responder (four-eyes). */
-const SETTLED = new Set<ActionOutcome['status']>(['done', 'dry-run']);
-
 export const DRY_RUN_NOTE = 'dry run: nothing was changed';
 
 export function actionLabel(kind: ActionKind): string {
@@ -53,23 +49,6 @@ export function outcomeLine(o: ActionOutcome): string {
     case 'pending-approval':
       return `⏳ *${ACTION_LABEL[o.kind]}* awaits approval (requested by ${who(o.by)} at ${at})${msg}`;
   }
-}
-
-function settled(view: AlertView, kind: ActionKind): boolean {
-  return view.outcomes.some((o) => o.kind === kind && SETTLED.has(o.status));
-}
-
-/** The buttons that still apply to this alert, in card order. Empty once it is dismissed. */
-export function liveActions(view: AlertView): ActionKind[] {
-  const { alert } = view;
-  if (alert.status === 'dismissed' || settled(view, 'dismiss')) return [];
-  const contained = view.outcomes.some((o) => (o.kind === 'suspend' || o.kind === 'revoke-sessions') && o.status === 'done');
-  const out: ActionKind[] = [];
-  if (!settled(view, 'notify')) out.push('notify');
-  if (!settled(view, 'revoke-sessions')) out.push('revoke-sessions');
-  if (!settled(view, 'suspend')) out.push('suspend');
-  if (alert.status !== 'actioned' && !contained) out.push('dismiss');
-  return out;
 }
 
 function userLine(alert: Alert): string {
@@ -122,13 +101,11 @@ function dismissSelect(alertId: string): StaticSelect {
   };
 }
 
-/** The affected user's answer to "Was this you?", recorded by the actions layer in `facts.userAnswer`. */
-export function userAnswerLine(alert: Alert): string | undefined {
-  const a = alert.facts.userAnswer as { answer?: unknown; at?: unknown } | undefined;
-  if (!a || typeof a.at !== 'number') return undefined;
+/** The affected user's answer to "Was this you?". */
+export function userAnswerLine(a: UserAnswer | undefined): string | undefined {
+  if (!a) return undefined;
   if (a.answer === 'yes') return `🙋 The user answered *yes, it was me* at ${slackDate(a.at, '{time}')}`;
-  if (a.answer === 'no') return `🚨 The user answered *NO, it was not me* at ${slackDate(a.at, '{time}')}`;
-  return undefined;
+  return `🚨 The user answered *NO, it was not me* at ${slackDate(a.at, '{time}')}`;
 }
 
 /** A short revision tag for block ids: Slack asks for a new block_id each time a message is updated. */
@@ -164,15 +141,14 @@ export function renderAlertCard(view: AlertView): SlackMessage {
 
   const context: string[] = [];
   if (alert.runbook) context.push(`📘 *Runbook:* ${esc(alert.runbook, 2000)}`);
-  const activity = view.activityUrl && /^https?:\/\/[^\s<>|]+$/.test(view.activityUrl) ? `<${view.activityUrl}|Recent activity>` : undefined;
   const lookup = alert.actor.email ? `\`/vigil activity ${esc(alert.actor.email, 200)}\`` : `\`/vigil activity ${esc(alert.actor.id, 200)}\``;
-  context.push(`🔎 ${activity ? `${activity} · ` : ''}${lookup} · Alert \`${esc(alert.id, 100)}\` · Status: *${alert.status}*`);
+  context.push(`🔎 ${lookup} · Alert \`${esc(alert.id, 100)}\` · Status: *${alert.status}*`);
   if (view.dryRun) context.push('🧪 *Dry run*: buttons record what would be done; nothing is changed in Microsoft Entra ID.');
   blocks.push({ type: 'context', block_id: blockId('c'), elements: context.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn', text: truncate(t, LIMITS.contextText) })) } satisfies ContextBlock);
 
   const outcomes = [...view.outcomes].sort((a, b) => a.at - b.at);
   const lines = outcomes.map(outcomeLine);
-  const answer = userAnswerLine(alert);
+  const answer = userAnswerLine(view.answer);
   if (answer) lines.push(answer);
   if (lines.length > 0) blocks.push({ type: 'section', block_id: blockId('o'), text: { type: 'mrkdwn', text: truncate(lines.join('\n'), LIMITS.sectionText) } });
 

@@ -1,7 +1,5 @@
-import type { Alert } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
-import type { Delivery } from '../../store/store.js';
-import type { AlertChannel, AlertView } from '../types.js';
+import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 import { renderAlertCard } from './blocks.js';
 import { renderAnswerReply, renderDigest, renderGrowthReply } from './messages.js';
 import { routeAlert, type SlackRoutes } from './routing.js';
@@ -27,11 +25,6 @@ export function threadOf(ref: Pick<SlackRef, 'ts' | 'thread_ts'>): string {
   return ref.thread_ts ?? ref.ts;
 }
 
-function deniedAt(alert: Alert): string | undefined {
-  const ans = alert.facts.userAnswer as { answer?: unknown; at?: unknown } | undefined;
-  return ans && ans.answer === 'no' && typeof ans.at === 'number' ? String(ans.at) : undefined;
-}
-
 export function createSlackChannel(opts: SlackChannelOptions): AlertChannel {
   const { sender } = opts;
 
@@ -42,12 +35,12 @@ export function createSlackChannel(opts: SlackChannelOptions): AlertChannel {
     try {
       const before = Number(ref.count ?? view.alert.count);
       if (view.alert.count > before) await sender.post(ref.channel, { text: renderGrowthReply(view.alert, before), thread_ts: thread });
-      const denied = deniedAt(view.alert);
-      if (denied && ref.pingedAnswerAt !== denied) {
-        const by = (view.alert.facts.userAnswer as { by?: { platform?: string; id?: string; name?: string } }).by;
-        const who = by?.platform === 'slack' && by.id ? by.id : (by?.name ?? 'The user');
+      const denied = view.answer?.answer === 'no' ? view.answer : undefined;
+      if (denied && ref.pingedAnswerAt !== String(denied.at)) {
+        const by = denied.by;
+        const who = by.platform === 'slack' && by.id ? by.id : (by.name ?? 'The user');
         await sender.post(ref.channel, { text: renderAnswerReply('no', who, opts.pings()), thread_ts: thread });
-        next.pingedAnswerAt = denied;
+        next.pingedAnswerAt = String(denied.at);
       }
     } catch (err) {
       opts.log.warn({ alertId: view.alert.id, err: (err as Error).message }, 'Slack thread follow-up failed');
@@ -63,7 +56,7 @@ export function createSlackChannel(opts: SlackChannelOptions): AlertChannel {
     return followUps(view, { ...ref, pingedAnswerAt: undefined });
   }
 
-  async function deliver(view: AlertView, previous: Delivery | undefined): Promise<Record<string, string>> {
+  async function deliver(view: AlertView, previous: PriorDelivery | undefined): Promise<Record<string, string>> {
     const prev = previous?.ref as Partial<SlackRef> | undefined;
     if (prev?.channel && prev.ts) {
       const ref = prev as SlackRef;

@@ -10,10 +10,3 @@ export const ACTION = {
 
 export const VIEW = { suspend: 'vigil_suspend_reason' } as const;
 export const SUSPEND_REASON = { block: 'reason', action: 'reason_input' } as const;
-
-export const DISMISS_REASONS = [
-  { value: 'false-positive', label: 'False positive' },
-  { value: 'benign', label: 'Benign: expected activity' },
-  { value: 'resolved', label: 'Resolved' },
-] as const;
-export type DismissReason = (typeof DISMISS_REASONS)[number]['value'];

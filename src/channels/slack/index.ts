@@ -7,11 +7,10 @@ import { createReplayGuard } from '../../http/replay-guard.js';
 import type { ActionsService, UserMessenger } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
 import type { SlackEnv } from '../../config/slack.js';
-import type { Alert } from '../../domain/index.js';
 import { UpstreamError } from '../../domain/errors.js';
 import { registerSecrets, type Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
-import type { AlertChannel } from '../types.js';
+import type { AlertChannel } from '../../domain/index.js';
 import { createActionRunner } from './action-runner.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackChannel } from './channel.js';
@@ -35,7 +34,6 @@ export interface SlackIntegrationDeps {
   log: Logger;
   dryRun: boolean;
   status: () => Promise<StatusInfo>;
-  activityUrl?: (alert: Alert) => string | undefined;
   /** Called after a click changed an alert (action outcome, user answer): drain the outbox so other channels update. */
   onActionDone?: () => void;
   /** Test seams. */
@@ -121,7 +119,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const client = bolt.client;
   const sender = createSlackSender({ client, log, now: deps.now, sleep: deps.sleep, minIntervalMs: deps.minIntervalMs });
   const responders = createResponderCheck({ responders: env.SLACK_RESPONDERS, client, sender, store: deps.store, log, cacheMs: env.SLACK_RESPONDER_CACHE_SECONDS * 1000, now: deps.now });
-  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, activityUrl: deps.activityUrl, now: deps.now, onDone: deps.onActionDone });
+  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone });
   const channel = createSlackChannel({ sender, routes: parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES), log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
   const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };
 

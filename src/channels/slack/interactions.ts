@@ -4,7 +4,8 @@ import type { ActionKind } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { ActionRunner } from './action-runner.js';
-import { ACTION, DISMISS_REASONS, SUSPEND_REASON, VIEW } from './ids.js';
+import { dismissReasonText } from '../../domain/index.js';
+import { ACTION, SUSPEND_REASON, VIEW } from './ids.js';
 import { renderSuspendModal } from './messages.js';
 import { BlockActionBody, ModalMetaSchema, ViewSubmissionBody, cardLocation } from './payloads.js';
 import type { ResponderCheck } from './responders.js';
@@ -70,9 +71,9 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
     if (!p) return;
     if (!(await authorised(p.body.user.id, p.where))) return;
     const [value, alertId] = (p.action.selected_option?.value ?? '').split('|');
-    const reason = DISMISS_REASONS.find((r) => r.value === value);
+    const reason = dismissReasonText(value);
     if (!reason || !alertId) return runner.ephemeral(p.where, p.body.user.id, 'Pick a dismiss reason from the list.');
-    await runner.run({ alertId, kind: 'dismiss', user: { id: p.body.user.id, name: p.body.user.name }, reason: reason.label, where: p.where });
+    await runner.run({ alertId, kind: 'dismiss', user: { id: p.body.user.id, name: p.body.user.name }, reason, where: p.where });
   });
 
   app.action(ACTION.suspend, async ({ ack, body }) => {

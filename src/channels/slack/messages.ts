@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ActionKind, Alert } from '../../domain/index.js';
-import type { AlertView } from '../types.js';
+import type { AlertView } from '../../domain/index.js';
 import { SEVERITY_EMOJI, actionLabel, type SlackMessage } from './blocks.js';
 import { ACTION, SUSPEND_REASON, VIEW } from './ids.js';
 import { LIMITS, esc, fitLines, mention, plain, slackDate, truncate } from './text.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertChannel } from '../types.js';
+import type { AlertChannel } from '../../domain/index.js';
 import type { Alert } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
 

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { ActionsService } from '../../actions/types.js';
-import type { ActionOutcome, ActionRequest, Alert } from '../../domain/index.js';
+import { dismissReasonText, type ActionOutcome, type ActionRequest, type Alert } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
-import { loadAlertView } from '../../pipeline/outbox.js';
-import { keys } from '../../store/keys.js';
 import type { Store } from '../../store/store.js';
 import { VERB_KIND, VERBS, renderAlertCard, type Json, type Verb } from './card.js';
 import type { ResponderCheck } from './responders.js';
@@ -48,12 +46,10 @@ export interface CardActionDeps {
   now?: () => number;
   /** How long to wait for the action before answering "working on it" (Teams gives up after ~10-15 s). */
   invokeBudgetMs?: number;
-  activityUrl?: (alert: Alert) => string | undefined;
   /** Called after an action completed (e.g. to drain the outbox now, so everyone's card updates at once). */
   onActionDone?: (alertId: string) => void;
 }
 
-const StoredInvoke = z.object({ outcome: z.unknown() });
 const INVOKE_TTL_MS = 15 * 60_000;
 
 export const NOT_RESPONDER =
@@ -65,8 +61,7 @@ export function createCardActionHandler(deps: CardActionDeps) {
   const inflight = new Map<string, Promise<ActionOutcome>>();
 
   async function render(alert: Alert, opts: { readOnly?: boolean; notice?: string; fresh?: ActionOutcome; working?: boolean } = {}) {
-    const view = await loadAlertView(deps.store, alert, deps.dryRun, deps.activityUrl);
-    if (opts.fresh) view.outcomes = [...view.outcomes.filter((o) => o.kind !== opts.fresh!.kind), opts.fresh];
+    const view = await deps.store.alertView(alert, deps.dryRun, opts.fresh);
     if (opts.working && view.alert.status === 'open') view.alert = { ...view.alert, status: 'in-progress' };
     return renderAlertCard(view, { readOnly: opts.readOnly, notice: opts.notice });
   }
@@ -78,11 +73,11 @@ export function createCardActionHandler(deps: CardActionDeps) {
     if (running) return running;
     const p = (async () => {
       if (invokeId) {
-        const prior = StoredInvoke.safeParse(await deps.store.kv.get(keys.teamsInvoke(invokeId)));
-        if (prior.success) return prior.data.outcome as ActionOutcome;
+        const prior = await deps.store.getInvokeOutcome(invokeId);
+        if (prior) return prior;
       }
       const outcome = await deps.actions.execute(req);
-      if (invokeId) await deps.store.kv.set(keys.teamsInvoke(invokeId), { outcome }, INVOKE_TTL_MS);
+      if (invokeId) await deps.store.saveInvokeOutcome(invokeId, outcome, INVOKE_TTL_MS);
       deps.onActionDone?.(req.alertId);
       return outcome;
     })().finally(() => inflight.delete(key));
@@ -107,7 +102,7 @@ export function createCardActionHandler(deps: CardActionDeps) {
     const kind = VERB_KIND[verb];
     const reason =
       kind === 'dismiss'
-        ? [click.data.dismissReason, click.data.reason?.trim()].filter(Boolean).join(': ') || undefined
+        ? dismissReasonText(click.data.dismissReason, click.data.reason)
         : click.data.reason?.trim() || undefined;
     if (kind === 'suspend' && !reason)
       return { kind: 'card', card: await render(alert, { notice: 'A reason is required to suspend a user.' }), executed: false };

@@ -1,5 +1,4 @@
-import type { ActionKind, ActionOutcome } from '../../domain/index.js';
-import type { AlertView } from '../types.js';
+import { DISMISS_REASONS, liveActions, type ActionKind, type AlertView } from '../../domain/index.js';
 import { SEVERITY_BADGE, SEVERITY_STYLE, STATUS_LABEL, outcomeLine, plain, truncate, utc } from './card-text.js';
 
 /**
@@ -23,13 +22,6 @@ export const VERB_KIND: Record<Exclude<Verb, 'refresh'>, ActionKind> = {
   suspend: 'suspend',
   dismiss: 'dismiss',
 };
-
-export const DISMISS_REASONS = [
-  { title: 'False positive', value: 'false-positive' },
-  { title: 'Expected activity (benign)', value: 'benign' },
-  { title: 'Duplicate of another alert', value: 'duplicate' },
-  { title: 'Other (see note)', value: 'other' },
-] as const;
 
 export type Json = Record<string, unknown>;
 
@@ -58,21 +50,6 @@ function executeAction(verb: Verb, title: string, alertId: string, style?: 'posi
 
 function confirmCard(title: string, body: Json[], action: Json): Json {
   return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions: [action] } };
-}
-
-const SETTLED = new Set<ActionOutcome['status']>(['done', 'dry-run']);
-
-/**
- * The actions that still apply, in card order (the same rule as the Slack card): none once dismissed; an action
- * whose outcome is done (or simulated) is gone; dismiss is gone once the user was contained or the alert actioned.
- */
-export function liveActions(view: AlertView): ActionKind[] {
-  const settled = (k: ActionKind) => view.outcomes.some((o) => o.kind === k && SETTLED.has(o.status));
-  if (view.alert.status === 'dismissed' || settled('dismiss')) return [];
-  const contained = view.outcomes.some((o) => (o.kind === 'suspend' || o.kind === 'revoke-sessions') && o.status === 'done');
-  const out = (['notify', 'revoke-sessions', 'suspend'] as const).filter((k) => !settled(k)) as ActionKind[];
-  if (view.alert.status !== 'actioned' && !contained) out.push('dismiss');
-  return out;
 }
 
 function responseActions(view: AlertView): Json[] {
@@ -127,7 +104,7 @@ function responseActions(view: AlertView): Json[] {
                 isRequired: true,
                 errorMessage: 'Pick a reason.',
                 value: 'false-positive',
-                choices: DISMISS_REASONS.map((c) => ({ ...c })),
+                choices: DISMISS_REASONS.map((r) => ({ title: r.label, value: r.value })),
               },
               { type: 'Input.Text', id: 'reason', label: 'Note (optional)', maxLength: 500 },
             ],
@@ -185,9 +162,6 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
   const actions = opts.readOnly ? [] : responseActions(view);
   if (actions.length > 0) body.push({ type: 'ActionSet', actions });
 
-  const links: Json[] = [];
-  if (view.activityUrl) links.push({ type: 'Action.OpenUrl', title: 'Recent activity', url: view.activityUrl });
-
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -196,7 +170,6 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
     // Manual "Refresh card": re-renders the current state (and the reader's view) on request.
     refresh: { action: { type: 'Action.Execute', verb: VERBS.refresh, data: { vigil: 'alert-action', alertId: alert.id, verb: 'refresh' } }, userIds: [] },
     body,
-    ...(links.length > 0 ? { actions: links } : {}),
   };
 }
 

@@ -1,8 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Logger } from '../../log.js';
-import type { Delivery } from '../../store/store.js';
-import type { AlertChannel, AlertView } from '../types.js';
+import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 import { alertSummaryText, renderAlertCard, type Json } from './card.js';
 import type { ConversationStore } from './conversations.js';
 import { TeamsSendError, type TeamsSender } from './sender.js';
@@ -49,7 +48,7 @@ export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
 
   return {
     name: 'teams',
-    async deliver(view: AlertView, previous: Delivery | undefined) {
+    async deliver(view: AlertView, previous: PriorDelivery | undefined) {
       const conversationId = previous?.ref.conversationId;
       const activityId = previous?.ref.activityId;
       if (!conversationId || !activityId) return post(view);

@@ -1,6 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
 import { z } from 'zod';
-import { keys } from '../../store/keys.js';
 import type { Store } from '../../store/store.js';
 
 /**
@@ -63,24 +62,19 @@ export function describeConversation(a: InboundConversation, now: number): Store
 }
 
 export function createConversationStore(store: Store, now: () => number = Date.now) {
-  const kv = store.kv;
-
-  async function get(id: string): Promise<StoredConversation | undefined> {
-    const parsed = StoredConversation.safeParse(await kv.get(keys.teamsConversation(id)));
-    return parsed.success ? parsed.data : undefined;
-  }
+  const get = (id: string): Promise<StoredConversation | undefined> => store.getTeamsConversation(id, StoredConversation);
 
   async function list(): Promise<StoredConversation[]> {
-    const ids = z.array(z.string()).catch([]).parse(await kv.get(keys.teamsConversationIndex()));
+    const ids = await store.listTeamsConversationIds();
     return (await Promise.all(ids.map(get))).filter((c): c is StoredConversation => c !== undefined);
   }
 
   async function put(c: StoredConversation): Promise<void> {
-    await kv.set(keys.teamsConversation(c.id), c);
-    const ids = new Set(z.array(z.string()).catch([]).parse(await kv.get(keys.teamsConversationIndex())));
+    await store.saveTeamsConversation(c.id, c);
+    const ids = new Set(await store.listTeamsConversationIds());
     if (!ids.has(c.id)) {
       ids.add(c.id);
-      await kv.set(keys.teamsConversationIndex(), [...ids]);
+      await store.saveTeamsConversationIds([...ids]);
     }
   }
 

@@ -2,11 +2,10 @@ import type { Express } from 'express';
 import type { ActionsService } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
 import type { TeamsEnv } from '../../config/teams.js';
-import type { Alert } from '../../domain/index.js';
 import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js';
 import { registerSecrets, type Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
-import type { AlertChannel } from '../types.js';
+import type { AlertChannel } from '../../domain/index.js';
 import { createBotAdapter, registerBotRoute, type BotEndpoints } from './adapter.js';
 import { VigilTeamsBot } from './bot.js';
 import { createCardActionHandler } from './card-actions.js';
@@ -33,7 +32,6 @@ export interface TeamsIntegrationDeps {
   /** Graph client (src/actions/graph/client.ts) for TEAMS_RESPONDERS groups; without it only listed users may act. */
   graph?: { call(method: 'POST', path: string, body?: unknown): Promise<{ body: unknown }> };
   /** Link to a user's recent activity on cards (VIGIL_PUBLIC_URL based). */
-  activityUrl?: (alert: Alert) => string | undefined;
   /** Called after a card action completed: e.g. drain the outbox now so the shared card updates for everyone. */
   onActionDone?: (alertId: string) => void;
   /** Tests and sovereign clouds: Bot Framework endpoints (JWT key metadata, login authority). */
@@ -73,7 +71,6 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     log: tlog,
     now,
     invokeBudgetMs: deps.invokeBudgetMs,
-    activityUrl: deps.activityUrl,
     onActionDone: deps.onActionDone,
   });
   const bot = new VigilTeamsBot({ store: deps.store, conversations, isResponder, status: deps.status, log: tlog, now, handleCardAction });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { alertLabel, createJiraChannel, renderJiraComment, renderJiraIssueFields } from '../../../src/channels/jira/index.js';
-import type { AlertChannel } from '../../../src/channels/types.js';
+import type { AlertChannel } from '../../../src/domain/index.js';
 import { createLogger } from '../../../src/log.js';
 import { createOutbox } from '../../../src/pipeline/outbox.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
@@ -10,7 +10,6 @@ import { DANA_T0 as T0, makeAlert, makeOutcome, makeView } from '../../fixtures/
 import { EMAIL, JIRA, TOKEN, fakeJira } from '../../fakes/jira.js';
 
 const golden = JSON.parse(readFileSync(new URL('./jira.golden.json', import.meta.url), 'utf8')) as unknown;
-const ALERT_URL = 'https://vigil.example.com/alerts/a1b2c3d4e5f60718';
 
 function channel(over: Partial<Parameters<typeof createJiraChannel>[0]> = {}): AlertChannel {
   return createJiraChannel({
@@ -20,22 +19,21 @@ function channel(over: Partial<Parameters<typeof createJiraChannel>[0]> = {}): A
     projectKey: 'SEC',
     issueType: 'Task',
     labels: ['vigil', 'security'],
-    alertUrl: () => ALERT_URL,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
     ...over,
   });
 }
 
 describe('Jira payloads', () => {
-  it('issue fields match the golden document (ADF description with evidence, labels, links back)', () => {
-    const view = makeView({ activityUrl: 'https://vigil.example.com/activity/5b10ac8d82e05b22cc7d4ef5' });
-    const fields = renderJiraIssueFields(view, { projectKey: 'SEC', issueType: 'Task', labels: ['vigil', 'security'], alertUrl: ALERT_URL });
+  it('issue fields match the golden document (ADF description with evidence, labels, the runbook link)', () => {
+    const view = makeView();
+    const fields = renderJiraIssueFields(view, { projectKey: 'SEC', issueType: 'Task', labels: ['vigil', 'security'] });
     expect(fields).toEqual(golden);
   });
 
-  it('links each distinct URL once', () => {
-    const url = 'https://vigil.example.com/activity/dana';
-    const fields = renderJiraIssueFields(makeView({ activityUrl: url }), { projectKey: 'SEC', issueType: 'Task', labels: [], alertUrl: url });
+  it('links the runbook once', () => {
+    const url = 'https://wiki.example.com/runbooks/dana';
+    const fields = renderJiraIssueFields(makeView({ alert: makeAlert({ runbook: url }) }), { projectKey: 'SEC', issueType: 'Task', labels: [] });
     expect(JSON.stringify(fields).split(`"href":"${url}"`)).toHaveLength(2);
   });
 

@@ -34,7 +34,6 @@ describe('SIEM payload vigil.alert/v1', () => {
       alert: makeAlert({ status: 'actioned', revision: 3 }),
       outcomes: [makeOutcome(), makeOutcome({ kind: 'revoke-sessions', status: 'done', message: 'Sessions revoked', at: T0 + 59 * 60_000 })],
       audit: [{ at: T0 + 60 * 60_000, alertId: 'a1b2c3d4e5f60718', what: 'suspend', by: 'slack:U012ABC', outcome: 'done', detail: { secretish: 'not exported' } }],
-      activityUrl: 'https://vigil.example.com/activity/5b10ac8d82e05b22cc7d4ef5',
     });
     const payload = buildSiemPayload(view, 'alert.updated');
     expect(payload).toEqual(golden);

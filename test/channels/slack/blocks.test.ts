@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../../fixtures/golden.js';
-import { liveActions, renderAlertCard } from '../../../src/channels/slack/blocks.js';
+import { renderAlertCard } from '../../../src/channels/slack/blocks.js';
+import { liveActions } from '../../../src/domain/index.js';
 import { ACTION } from '../../../src/channels/slack/ids.js';
 import { renderDigest, renderSuspendModal } from '../../../src/channels/slack/messages.js';
 import { LIMITS, esc, truncate } from '../../../src/channels/slack/text.js';
@@ -69,12 +70,12 @@ describe('Slack alert card', () => {
     expect(fields[1]).toContain('impossible-travel');
     expect(fields.some((f: string) => f.includes('*Distance*') && f.includes('10,000 km'))).toBe(true);
     expect(allText(msg)).toContain('Runbook');
-    expect(allText(msg)).toContain('<https://vigil.example.com/activity/557058%3Aalice|Recent activity>');
+    expect(allText(msg)).toContain('`/vigil activity alice@example.com`');
     expect(actionIds(msg)).toEqual([ACTION.notify, ACTION.revoke, ACTION.suspend, ACTION.dismiss]);
     const suspend = msg.blocks.find((b) => b.type === 'actions')!.elements[2];
     expect(suspend).toMatchObject({ style: 'danger', value: 'al_travel_1', confirm: { style: 'danger' } });
     const dismiss = msg.blocks.find((b) => b.type === 'actions')!.elements[3];
-    expect(dismiss.options.map((o: J) => o.value)).toEqual(['false-positive|al_travel_1', 'benign|al_travel_1', 'resolved|al_travel_1']);
+    expect(dismiss.options.map((o: J) => o.value)).toEqual(['false-positive|al_travel_1', 'benign|al_travel_1', 'duplicate|al_travel_1', 'other|al_travel_1']);
     expect(msg.text).toBe('🟠 [HIGH] alice@example.com: impossible travel Berlin → São Paulo');
   });
 

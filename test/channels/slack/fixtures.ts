@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import type { ActionsService } from '../../../src/actions/types.js';
-import type { AlertView } from '../../../src/channels/types.js';
+import type { AlertView } from '../../../src/domain/index.js';
 import type { ActionKind, ActionOutcome, ActionRequest, Alert } from '../../../src/domain/index.js';
 import { SLACK_T0, makeAlert, makeOutcome, makeView } from '../../fixtures/alert.js';
 

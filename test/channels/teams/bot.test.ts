@@ -143,7 +143,7 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
   it('dismiss carries the chosen reason and note', async () => {
     await bot.store.saveAlerts([sampleAlert({ id: 'al-dismiss' })]);
     const res = await bot.send(invoke('dismiss', { alertId: 'al-dismiss', dismissReason: 'benign', reason: 'travelling' }));
-    expect(bot.actions.calls.at(-1)).toMatchObject({ alertId: 'al-dismiss', kind: 'dismiss', reason: 'benign: travelling' });
+    expect(bot.actions.calls.at(-1)).toMatchObject({ alertId: 'al-dismiss', kind: 'dismiss', reason: 'Expected activity (benign): travelling' });
     expect(JSON.stringify(res.body!.value)).toContain('"value":"Dismissed"');
   });
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { AlertView } from '../../../src/channels/types.js';
+import type { AlertView } from '../../../src/domain/index.js';
 import type { ActionOutcome, Alert } from '../../../src/domain/index.js';
 import { TEAMS_T0, makeAlert, makeOutcome, makeView } from '../../fixtures/alert.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { APP_ID, RESPONDER, TENANT_ID, startOpenIdServer } from '../../fakes/bot-framework.js';
 import type { ActionsService } from '../../../src/actions/types.js';
 import { createTeamsIntegration } from '../../../src/channels/teams/index.js';
-import type { AlertChannel } from '../../../src/channels/types.js';
+import type { AlertChannel } from '../../../src/domain/index.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
 import type { InboundLimits } from '../../../src/http/body-gate.js';
 import { createLogger } from '../../../src/log.js';

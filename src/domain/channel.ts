@@ -1,16 +1,12 @@
-import type { ActionOutcome, Alert } from '../domain/index.js';
-import type { AuditRecord, Delivery } from '../store/store.js';
+import type { AlertView } from './alert-view.js';
 
-/** Everything a renderer needs to draw one alert card: the alert, what was done to it, and by whom. */
-export interface AlertView {
-  alert: Alert;
-  /** Latest outcome per action kind (notify, revoke-sessions, suspend, ...). */
-  outcomes: ActionOutcome[];
-  audit: AuditRecord[];
-  /** VIGIL_DRY_RUN: cards must say that no action is performed for real. */
-  dryRun: boolean;
-  /** Link to the user's recent activity (VIGIL_PUBLIC_URL based), when known. */
-  activityUrl?: string;
+/** What a channel sees of an earlier delivery of the same alert (the store keeps more). */
+export interface PriorDelivery {
+  /** The platform reference the channel returned (a Slack ts, a Teams activity id, a Jira issue key...). */
+  ref: Record<string, string>;
+  deliveredAt?: number;
+  /** Set just before a first post; still set without `deliveredAt` after a crash between the post and the save. */
+  intentAt?: number;
 }
 
 /**
@@ -21,7 +17,7 @@ export interface AlertView {
  */
 export interface AlertChannel {
   readonly name: string;
-  deliver(view: AlertView, previous: Delivery | undefined): Promise<Record<string, string>>;
+  deliver(view: AlertView, previous: PriorDelivery | undefined): Promise<Record<string, string>>;
   /**
    * Optional: several new alerts from one sweep at once (Slack turns a storm into one digest message).
    * Returns the reference per alert id. Alerts it leaves out of the map are delivered one by one.
@@ -31,5 +27,5 @@ export interface AlertChannel {
    * Optional: after a crash between a post and the saved reference (`previous.intentAt` set, nothing delivered),
    * look up whether the alert was already posted and return its reference, so it is not posted twice.
    */
-  recover?(view: AlertView, previous: Delivery): Promise<Record<string, string> | undefined>;
+  recover?(view: AlertView, previous: PriorDelivery): Promise<Record<string, string> | undefined>;
 }

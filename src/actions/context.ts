@@ -1,4 +1,4 @@
-import type { EntraEnv } from '../config/entra.js';
+import type { EntraEnv } from './settings.js';
 import type { ActionOutcome, ActionRequest, Alert, AlertStatus } from '../domain/index.js';
 import type { Logger } from '../log.js';
 import type { GraphClient } from './graph/client.js';

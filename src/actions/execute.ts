@@ -1,19 +1,19 @@
-import type { EntraEnv } from '../config/entra.js';
+import type { EntraEnv } from './settings.js';
 import { ActionOutcome, ActionRequest, VigilError, type ActionKind, type Alert } from '../domain/index.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { recordUserAnswer } from './answer.js';
 import { responderKey, responderName, type ActionContext, type ActionResult } from './context.js';
-import { createGraphClient, type GraphCallRecord } from './graph/client.js';
-import { createTokenProvider, graphScope, type TokenProvider } from './graph/token.js';
+import type { GraphCallRecord } from './graph/client.js';
+import { createGraph, isEntraConfigured, type Graph } from './graph/index.js';
 import { parseProtectedList } from './guards.js';
 import { createKeyedLock } from './lock.js';
 import { DRY_RUN_NOTE, NOT_CONFIGURED } from './messages.js';
 import { notifyUser } from './notify.js';
 import { revokeUserSessions } from './revoke.js';
 import { suspendUser, unsuspendUser } from './suspend.js';
-import type { ActionsService, UserMessenger } from './types.js';
+import type { ActionsService, UserMessenger, MessengerRegistry } from './types.js';
 
 export interface ActionsDeps {
   env: EntraEnv;
@@ -21,14 +21,16 @@ export interface ActionsDeps {
   log: Logger;
   /** VIGIL_DRY_RUN: no Graph call, no message; every outcome says so. */
   dryRun: boolean;
-  /** Chat platforms that can DM the affected user; a getter when they are registered after construction. */
-  messengers?: UserMessenger[] | (() => UserMessenger[]);
+  /** Chat platforms that can DM the affected user (the registry chat channels register into as they start). */
+  messengers?: UserMessenger[] | MessengerRegistry;
+  /** The process's one Graph (built from `env` when not given). */
+  graph?: Graph;
   now?: () => number;
   /** Graph/token retry policy override (tests shorten the delays). */
   retry?: Partial<RetryPolicy>;
 }
 
-export const isEntraConfigured = (env: EntraEnv) => Boolean(env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID && env.ENTRA_CLIENT_SECRET);
+export { isEntraConfigured };
 
 /** How long a pending four-eyes request waits for a second responder. */
 export const APPROVAL_TTL_MS = 24 * 3600_000;
@@ -58,19 +60,8 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
   const now = deps.now ?? Date.now;
   const withLock = createKeyedLock(deps.store.locks);
   const protectedList = parseProtectedList(deps.env.ENTRA_PROTECTED_USERS);
-  const configured = isEntraConfigured(deps.env);
-  const messengers = () => (typeof deps.messengers === 'function' ? deps.messengers() : (deps.messengers ?? []));
-  const tokens: TokenProvider | undefined = configured
-    ? createTokenProvider({
-        authorityHost: deps.env.ENTRA_AUTHORITY_HOST,
-        tenantId: deps.env.ENTRA_TENANT_ID!,
-        clientId: deps.env.ENTRA_CLIENT_ID!,
-        clientSecret: deps.env.ENTRA_CLIENT_SECRET!,
-        scope: graphScope(deps.env.GRAPH_BASE_URL),
-        now,
-        retry: deps.retry,
-      })
-    : undefined;
+  const messengers = () => (Array.isArray(deps.messengers) ? deps.messengers : (deps.messengers?.list() ?? []));
+  const entra = deps.graph ?? createGraph(deps.env, { retry: deps.retry, now });
 
   const byLabel = (by: ActionRequest['by']) => `${responderName(by)} (${by.platform}:${by.id})`;
 
@@ -84,9 +75,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
       };
     }
     if (deps.dryRun) return dryRunResult(req.kind, alert, messengers(), deps.env);
-    const graph = tokens
-      ? createGraphClient({ baseUrl: deps.env.GRAPH_BASE_URL, tokens, retry: deps.retry, now, onCall: (c) => calls.push(c) })
-      : undefined;
+    const graph = entra?.client({ onCall: (c) => calls.push(c) });
     const ctx: ActionContext = { req, alert, env: deps.env, graph, protectedList, messengers: messengers(), previous, log: deps.log };
     if (req.kind === 'notify') return notifyUser(ctx);
     if (!graph) return { status: 'refused', message: NOT_CONFIGURED };

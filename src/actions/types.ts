@@ -22,3 +22,18 @@ export interface UserMessenger {
   readonly platform: 'slack' | 'teams';
   askWasThisYou(input: { alert: Alert; email: string }): Promise<{ sent: boolean; detail: string }>;
 }
+
+/**
+ * The port between the actions and the chat channels: the actions need the chat messengers (Notify), the chat
+ * channels need the actions (clicks). The runtime creates this registry first, gives it to the actions service,
+ * and each chat channel registers its messenger when it is created.
+ */
+export interface MessengerRegistry {
+  register(messenger: UserMessenger): void;
+  list(): UserMessenger[];
+}
+
+export function createMessengerRegistry(initial: UserMessenger[] = []): MessengerRegistry {
+  const messengers = [...initial];
+  return { register: (m) => void messengers.push(m), list: () => [...messengers] };
+}

@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
-import { parseDuration } from '../config/helpers.js';
+import { parseDuration } from '../lib/settings.js';
 import { ConfigError } from '../domain/errors.js';
 import { configureHttp } from '../http/fetch-json.js';
 import { openKV } from '../store/kv.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
-import { bool, duration, int, list, need, optStr, optUrl, ALWAYS } from './helpers.js';
+import { bool, duration, int, list, need, optStr, optUrl, ALWAYS } from '../lib/settings.js';
 
 /** Service, store, scheduler and Atlassian source settings. */
 export const coreSchema = z
@@ -36,6 +36,8 @@ export const coreSchema = z
     VIGIL_INBOUND_MAX_BYTES_IN_FLIGHT: int(8 * 1_048_576, 65_536, 1024 * 1_048_576),
     VIGIL_CHAT_MAX_BYTES: int(262_144, 16_384, 10 * 1_048_576),
     VIGIL_RETENTION_DAYS: int(180, 1, 3650),
+    /** When set, GET /metrics requires `Authorization: Bearer <this token>`. */
+    VIGIL_METRICS_TOKEN: optStr,
     VIGIL_DRY_RUN: bool(false),
     HTTPS_PROXY: optUrl,
     HTTP_TIMEOUT_MS: int(30_000, 1000, 600_000),
@@ -49,6 +51,8 @@ export const coreSchema = z
     ATLASSIAN_MAX_RETRIES: int(5, 0, 20),
   })
   .superRefine((env, ctx) => {
+    if (env.VIGIL_METRICS_TOKEN && env.VIGIL_METRICS_TOKEN.length < 16)
+      need(ctx, 'VIGIL_METRICS_TOKEN', 'must be at least 16 characters (generate one with: openssl rand -hex 32)');
     if (env.ATLASSIAN_API_KEY && !env.ATLASSIAN_ORG_ID)
       need(ctx, 'ATLASSIAN_ORG_ID', 'required when ATLASSIAN_API_KEY is set (admin.atlassian.com → Settings → API keys shows it)');
     if (env.ATLASSIAN_ORG_ID && !env.ATLASSIAN_API_KEY)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list, optStr } from './helpers.js';
+import { list, optStr } from '../lib/settings.js';
 
 /** Detection tuning from the environment; the policy file (VIGIL_POLICY_FILE) refines it per detection. */
 export const detectionSchema = z.object({

@@ -1,24 +1,24 @@
 import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.js';
+import { entraSchema } from '../actions/settings.js';
+import { CHANNEL_PLUGINS, type ChannelSettings } from '../channels/registry.js';
 import { coreSchema } from './core.js';
 import { detectionSchema } from './detection.js';
-import { entraSchema } from './entra.js';
-import { opsSchema } from './ops.js';
-import { slackSchema } from './slack.js';
-import { teamsSchema } from './teams.js';
 
-const sections = {
+/** The service's own sections; every channel plugin adds its section (channels/registry.ts). */
+const own = {
   core: coreSchema,
   detection: detectionSchema,
-  slack: slackSchema,
-  teams: teamsSchema,
   entra: entraSchema,
-  ops: opsSchema,
 } as const;
+const sections: Record<string, z.ZodType> = {
+  ...own,
+  ...Object.fromEntries(Object.entries(CHANNEL_PLUGINS).map(([name, plugin]) => [name, plugin.settings as z.ZodType])),
+};
 
-type Sections = typeof sections;
-export type Config = { [K in keyof Sections]: z.infer<Sections[K]> } & {
+type Own = typeof own;
+export type Config = { [K in keyof Own]: z.infer<Own[K]> } & ChannelSettings & {
   /** True when no Atlassian credentials are set (or VIGIL_DEMO=true): run on the bundled demo log. */
   demo: boolean;
 };
@@ -31,7 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(sections)) {
-    const r = (schema as z.ZodType).safeParse(env);
+    const r = schema.safeParse(env);
     if (r.success) out[name] = r.data;
     else
       for (const issue of r.error.issues) {

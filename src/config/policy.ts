@@ -7,7 +7,7 @@ import { DEFAULT_POLICY_PACK } from '../detections/policy-pack.js';
 import { BUILT_IN_IDS } from '../detections/registry.js';
 import { ConfigError } from '../domain/errors.js';
 import { parseIpList } from '../enrich/ip-lists.js';
-import { parseDuration } from './helpers.js';
+import { parseDuration } from '../lib/settings.js';
 
 const Sensitivity = z.enum(['low', 'medium', 'high']);
 const nonEmpty = z.string().trim().min(1, 'must not be empty');

@@ -2,18 +2,20 @@ import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import type { Graph } from '../actions/graph/index.js';
+import { channelPlugins } from '../channels/registry.js';
 import { checkAtlassian } from './checks/atlassian.js';
-import { checkJira } from './checks/jira.js';
-import { checkGraph, checkTeams } from './checks/microsoft.js';
-import { checkSlack } from './checks/slack.js';
-import { reason, type DoctorRow } from './checks/types.js';
+import { checkGraph } from './checks/microsoft.js';
+import { reason, type DoctorRow } from '../domain/doctor.js';
 import { recordCredential } from './credentials.js';
 
-export type { DoctorRow } from './checks/types.js';
+export type { DoctorRow } from '../domain/doctor.js';
 
 export interface DoctorDeps {
   /** The open store, or a function opening it (the doctor reports a store that will not open as a failure). */
   store: Store | (() => Promise<Store>);
+  /** The process's Graph (the app's); the doctor builds one from ENTRA_* when run on its own. */
+  graph?: Graph;
   now?: () => number;
 }
 
@@ -46,14 +48,13 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
   const [store, ...rest] = await Promise.all([
     checkStore(config, deps, now),
     checkAtlassian(config, now),
-    checkGraph(config),
-    checkSlack(config),
-    checkTeams(config),
-    checkJira(config),
+    checkGraph(config, deps.graph),
+    // Every channel plugin with a check, in registry order.
+    ...channelPlugins().map(([name, plugin]) => plugin.doctor?.(config[name], { authorityHost: config.entra.ENTRA_AUTHORITY_HOST }) ?? []),
   ]);
   const rows = [...store.rows, ...rest.flat()];
   if (store.store && store.rows[0]?.status === 'pass') {
-    for (const group of ['atlassian', 'graph', 'slack', 'teams', 'jira']) {
+    for (const group of ['atlassian', 'graph', ...channelPlugins().map(([name]) => name)]) {
       const mine = rows.filter((r) => r.group === group && r.status !== 'skip');
       if (mine.length === 0) continue;
       const failed = mine.filter((r) => r.status === 'fail');

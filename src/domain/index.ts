@@ -4,3 +4,4 @@ export * from './action.js';
 export * from './errors.js';
 export * from './alert-view.js';
 export * from './channel.js';
+export * from './doctor.js';

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DetectionEnv } from '../config/detection.js';
 import type { NormalizedEvent } from '../domain/index.js';
 import { fetchJson } from '../http/fetch-json.js';
 import type { Logger } from '../log.js';
@@ -8,6 +7,15 @@ import { createGeoLocator, type GeoIpProvider } from './geo.js';
 import { parseIpList, type IpList } from './ip-lists.js';
 import { bundledDbipFiles, openMmdbProvider } from './mmdb.js';
 import { TOR_SNAPSHOT, TOR_SNAPSHOT_NAME } from './tor-snapshot.js';
+
+/** The enrichment settings (read by config/detection.ts from VIGIL_* variables; described there). */
+export interface EnrichSettings {
+  VIGIL_ANONYMOUS_IP_LISTS: string[];
+  VIGIL_SUSPICIOUS_IP_LISTS: string[];
+  VIGIL_TRUSTED_NETWORKS: string[];
+  VIGIL_GEOIP_DB?: string;
+  VIGIL_TOR_EXIT_LIST_URL: string;
+}
 
 /** Enrichment runs before detections: geo and IP-list marks go on the event; detections never look anything up. */
 export interface Enricher {
@@ -69,7 +77,7 @@ export function markIntel(e: NormalizedEvent, anonymous: IpList[], suspicious: I
 }
 
 /** The geolocation database from VIGIL_GEOIP_DB: unset → bundled DB-IP City Lite; `off` → none; else .mmdb paths. */
-export async function openGeoProvider(env: Pick<DetectionEnv, 'VIGIL_GEOIP_DB'>, log: Logger): Promise<GeoIpProvider | undefined> {
+export async function openGeoProvider(env: Pick<EnrichSettings, 'VIGIL_GEOIP_DB'>, log: Logger): Promise<GeoIpProvider | undefined> {
   const setting = env.VIGIL_GEOIP_DB;
   if (setting?.toLowerCase() === 'off') return undefined;
   const bundled = bundledDbipFiles();
@@ -91,7 +99,7 @@ export interface EnricherDeps {
   geo?: GeoIpProvider | null;
 }
 
-export async function createEnricher(env: DetectionEnv, log: Logger, deps: EnricherDeps = {}): Promise<Enricher> {
+export async function createEnricher(env: EnrichSettings, log: Logger, deps: EnricherDeps = {}): Promise<Enricher> {
   const geo = createGeoLocator(deps.geo === null ? undefined : (deps.geo ?? (await openGeoProvider(env, log))));
   const snapshot = parseIpList(TOR_SNAPSHOT_NAME, TOR_SNAPSHOT).list;
   const torUrl = env.VIGIL_TOR_EXIT_LIST_URL;

@@ -3,8 +3,12 @@ import type { Express, Request, Response } from 'express';
 import { bodyGate, type InboundLimits } from '../http/body-gate.js';
 import type { NormalizedEvent } from '../domain/index.js';
 import type { Logger } from '../log.js';
-import type { Pipeline } from '../pipeline/ingest.js';
 import { normalizeAtlassianEvent } from './atlassian/normalize.js';
+
+/** Where pushed events go (the pipeline, which sits above the sources and is handed in by the app). */
+export interface EventSink {
+  ingest(events: readonly NormalizedEvent[]): Promise<{ processed: number; duplicates: number; alerts: readonly unknown[] }>;
+}
 
 export interface WebhookOptions {
   /** VIGIL_WEBHOOK_SECRET; when unset the endpoint answers 503 and says how to enable it. */
@@ -12,7 +16,7 @@ export interface WebhookOptions {
   maxBytes: number;
   /** Concurrency, bytes-in-flight and body deadline for this route (the body limit is maxBytes). */
   limits?: Omit<InboundLimits, 'maxBytes'>;
-  pipeline: Pipeline;
+  pipeline: EventSink;
   log: Logger;
   actionNames?: () => ReadonlyMap<string, string>;
   path?: string;

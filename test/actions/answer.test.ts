@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
-import { entraSchema } from '../../src/config/entra.js';
+import { entraSchema } from '../../src/actions/settings.js';
 import { VigilError } from '../../src/domain/errors.js';
 import { captureLogger, makeAlert, storeWith } from './helpers.js';
 

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
 import type { UserMessenger } from '../../src/actions/types.js';
-import { entraSchema } from '../../src/config/entra.js';
+import { entraSchema } from '../../src/actions/settings.js';
 import { VigilError } from '../../src/domain/errors.js';
 import { ALICE, BOB, FAST_RETRY, captureLogger, entraEnv, req, storeWith } from './helpers.js';
 import { ADELE, CLIENT_SECRET, TENANT, GRAPH, nockToken, nockUserFilter } from '../fakes/graph.js';
@@ -17,7 +17,7 @@ async function setup(opts: { dryRun?: boolean; configured?: boolean; messengers?
     store,
     log: captureLogger().log,
     dryRun: opts.dryRun ?? false,
-    messengers: () => opts.messengers ?? [],
+    messengers: opts.messengers ?? [],
     retry: FAST_RETRY,
     now: () => NOW,
   });

@@ -1,4 +1,4 @@
-import { entraSchema, type EntraEnv } from '../../src/config/entra.js';
+import { entraSchema, type EntraEnv } from '../../src/actions/settings.js';
 import type { Alert } from '../../src/domain/index.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 
@@ -11,13 +11,20 @@ lines.forEach((line, i) => {
   void i;
 });
 
-/** Every variable any config section reads, from the section sources. */
+/** Every variable any config section reads: config/, the actions' settings and each channel plugin's settings. */
 function settingsInCode(): string[] {
-  const dir = new URL('../../src/config/', import.meta.url);
+  const src = new URL('../../src/', import.meta.url);
+  const files = [
+    ...readdirSync(new URL('config/', src)).map((f) => new URL(`config/${f}`, src)),
+    new URL('actions/settings.ts', src),
+    ...readdirSync(new URL('channels/', src), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(new URL(`channels/${d.name}/settings.ts`, src)))
+      .map((d) => new URL(`channels/${d.name}/settings.ts`, src)),
+  ];
   const names = new Set<string>();
-  for (const f of readdirSync(dir)) {
-    const src = readFileSync(new URL(f, dir), 'utf8');
-    for (const m of src.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)) names.add(m[1]!);
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)) names.add(m[1]!);
   }
   return [...names].sort();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slackSchema } from '../../src/config/slack.js';
+import { slackSchema } from '../../src/channels/slack/settings.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'secret', SLACK_ALERT_CHANNEL: 'C0ALERTS', SLACK_RESPONDERS: 'U0ALICE,S0SEC' };
 const problems = (env: Record<string, string>) => {

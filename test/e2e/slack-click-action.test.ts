@@ -7,8 +7,8 @@ import { createActionsService } from '../../src/actions/execute.js';
 import type { UserMessenger } from '../../src/actions/types.js';
 import { createSlackIntegration } from '../../src/channels/slack/index.js';
 import { ACTION } from '../../src/channels/slack/ids.js';
-import { slackSchema } from '../../src/config/slack.js';
-import { closeServer, createHttpApp, listen } from '../../src/server.js';
+import { slackSchema } from '../../src/channels/slack/settings.js';
+import { closeServer, createHttpApp, listen } from '../../src/runtime/server.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
@@ -37,7 +37,7 @@ async function start() {
     store,
     log: silentLog,
     dryRun: false,
-    messengers: () => messengers,
+    messengers,
     retry: FAST_RETRY,
   });
   const app = createHttpApp();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type VigilApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { inboundStats, type RouteStats } from '../../src/http/body-gate.js';
-import { closeServer, createHttpApp, listen } from '../../src/server.js';
+import { closeServer, createHttpApp, listen } from '../../src/runtime/server.js';
 import { registerAtlassianWebhook } from '../../src/sources/webhook.js';
 import { sign } from '../channels/slack/fixtures.js';
 import { startBot } from '../channels/teams/harness.js';

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { siemChannelName } from '../../src/channels/siem/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createForwardingChannels } from '../../src/runtime/forwarding.js';
+import type { ChannelContext } from '../../src/channels/plugin.js';
+import { createLogger } from '../../src/log.js';
+import { createChannels } from '../../src/runtime/channels.js';
+
+/** SIEM and Jira use only the log and the timeout of the context the runtime hands every channel plugin. */
+const ctx = { log: createLogger('silent'), httpTimeoutMs: 5_000 } as ChannelContext;
 
 describe('forwarding channels from configuration', () => {
-  it('one SIEM channel per URL plus Jira when configured; none when unset', () => {
+  it('one SIEM channel per URL plus Jira when configured; none when unset', async () => {
     const cfg = loadConfig({
       VIGIL_SIEM_WEBHOOK_URLS: 'https://siem.example.com/a, https://siem.example.com/b',
       VIGIL_SIEM_WEBHOOK_SECRET: 'a-long-enough-secret-123',
@@ -13,14 +18,14 @@ describe('forwarding channels from configuration', () => {
       JIRA_API_TOKEN: 'token-value-123',
       JIRA_PROJECT_KEY: 'SEC',
     });
-    expect(cfg.ops.JIRA_BASE_URL).toBe('https://acme.atlassian.net');
-    expect(cfg.ops.JIRA_LABELS).toEqual(['vigil']);
-    expect(createForwardingChannels(cfg).map((c) => c.name)).toEqual([
+    expect(cfg.jira.JIRA_BASE_URL).toBe('https://acme.atlassian.net');
+    expect(cfg.jira.JIRA_LABELS).toEqual(['vigil']);
+    expect((await createChannels(cfg, ctx)).channels.map((c) => c.name)).toEqual([
       siemChannelName('https://siem.example.com/a'),
       siemChannelName('https://siem.example.com/b'),
       'jira',
     ]);
-    expect(createForwardingChannels(loadConfig({}))).toEqual([]);
+    expect((await createChannels(loadConfig({}), ctx)).channels).toEqual([]);
   });
 
   it('rejects a half-configured integration at start-up, naming each variable', () => {

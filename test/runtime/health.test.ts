@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log.js';
 import { recordCredential } from '../../src/doctor/credentials.js';
 import { registerOpsRoutes, type OpsRoutesDeps } from '../../src/runtime/health.js';
 import { countAlerts, createMetrics, instrumentActions, instrumentChannel, observeSweep } from '../../src/runtime/metrics.js';
-import { closeServer, createHttpApp, listen } from '../../src/server.js';
+import { closeServer, createHttpApp, listen } from '../../src/runtime/server.js';
 import { createMemoryKV, type KV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { DANA_T0 as T0, makeOutcome, makeView } from '../fixtures/alert.js';

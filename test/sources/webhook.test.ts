@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpApp, closeServer } from '../../src/server.js';
+import { createHttpApp, closeServer } from '../../src/runtime/server.js';
 import { checkWebhookAuth, registerAtlassianWebhook } from '../../src/sources/webhook.js';
 import { rawEvent } from '../fakes/atlassian.js';
 import { TOR_IP, makePipeline, tempSqliteUrl } from '../helpers/pipeline.js';

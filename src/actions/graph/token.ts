@@ -99,3 +99,12 @@ export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
     },
   };
 }
+
+/** How to fix a refused client-credentials token request, from Entra's error text (the doctor's advice). */
+export function tokenErrorFix(message: string, idVar: string, secretVar: string, tenantVar: string): string {
+  if (/proxy \(HTTPS_PROXY\) refused/.test(message)) return 'Your proxy refuses this host: allow it (and login.botframework.com for the Teams bot) in the proxy, or fix HTTPS_PROXY';
+  if (/AADSTS7000215|AADSTS7000222|invalid_client/.test(message)) return `The client secret is wrong or expired: create a new one under the app registration's Certificates & secrets and set ${secretVar}`;
+  if (/AADSTS700016|unauthorized_client/.test(message)) return `No app with this id in the tenant: check ${idVar} and ${tenantVar}`;
+  if (/AADSTS90002|AADSTS90023|tenant/i.test(message)) return `Tenant not found: check ${tenantVar}`;
+  return `Check ${idVar}, ${secretVar} and ${tenantVar}, and the network path to the token endpoint (HTTPS_PROXY)`;
+}

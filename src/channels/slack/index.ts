@@ -2,11 +2,11 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Express } from 'express';
 import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js';
-import { slackInbound } from '../../http/payload-guard.js';
+import { slackInbound } from './payload-guard.js';
 import { createReplayGuard } from '../../http/replay-guard.js';
 import type { ActionsService, UserMessenger } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
-import type { SlackEnv } from '../../config/slack.js';
+import type { SlackEnv } from './settings.js';
 import { UpstreamError } from '../../domain/errors.js';
 import { registerSecrets, type Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
@@ -18,7 +18,8 @@ import { registerSlashCommand } from './command.js';
 import { registerCardInteractions } from './interactions.js';
 import { createSlackMessenger, registerAnswerHandlers } from './messenger.js';
 import { createResponderCheck } from './responders.js';
-import { parseRoutes } from './routing.js';
+import { withSlackRecovery } from './recover.js';
+import { parseRoutes, routeAlert } from './routing.js';
 import { createSlackSender } from './sender.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -51,6 +52,8 @@ export interface SlackIntegrationDeps {
 export interface SlackIntegration {
   channel: AlertChannel;
   messenger: UserMessenger;
+  /** Post a plain notice (the API key expiry warning) to SLACK_ALERT_CHANNEL, through the rate-limited sender. */
+  notice(text: string): Promise<void>;
   /** Socket Mode: connect. HTTP mode: nothing (the Vigil server serves /slack/events). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -120,7 +123,9 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const sender = createSlackSender({ client, log, now: deps.now, sleep: deps.sleep, minIntervalMs: deps.minIntervalMs });
   const responders = createResponderCheck({ responders: env.SLACK_RESPONDERS, client, sender, store: deps.store, log, cacheMs: env.SLACK_RESPONDER_CACHE_SECONDS * 1000, now: deps.now });
   const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone });
-  const channel = createSlackChannel({ sender, routes: parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES), log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
+  const routes = parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES);
+  const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
+  const channel = withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log });
   const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };
 
   registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun });
@@ -133,6 +138,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
     messenger: createSlackMessenger(messengerDeps),
     mode,
     bolt,
+    notice: async (text) => void (await sender.post(env.SLACK_ALERT_CHANNEL!, { text: `:warning: ${text}` })),
     status: () => ({
       name: 'Slack',
       ok: true,

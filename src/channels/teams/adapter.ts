@@ -9,7 +9,7 @@ const requireFromBotbuilder = createRequire(createRequire(import.meta.url).resol
 const { AuthenticationError } = requireFromBotbuilder('botframework-connector') as {
   AuthenticationError: new (message: string, statusCode: number) => Error;
 };
-import type { TeamsEnv } from '../../config/teams.js';
+import type { TeamsEnv } from './settings.js';
 import { bodyGate, type InboundLimits, type RawBodyRequest } from '../../http/body-gate.js';
 import type { Logger } from '../../log.js';
 

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { ActionsService } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
-import type { TeamsEnv } from '../../config/teams.js';
+import type { TeamsEnv } from './settings.js';
 import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js';
 import { registerSecrets, type Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';

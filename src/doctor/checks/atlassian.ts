@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.js';
 import { fetchJson } from '../../http/fetch-json.js';
-import { DAY_MS, reason, type DoctorRow } from './types.js';
+import { DAY_MS, reason, type DoctorRow } from '../../domain/doctor.js';
 
 const KEYS_PAGE = 'admin.atlassian.com → Settings → API keys';
 

@@ -1,6 +1,7 @@
-import { createTokenProvider, graphScope } from '../../actions/graph/token.js';
+import { createGraph, type Graph } from '../../actions/graph/index.js';
+import { tokenErrorFix } from '../../actions/graph/token.js';
 import type { Config } from '../../config/index.js';
-import { reason, type DoctorRow } from './types.js';
+import { reason, type DoctorRow } from '../../domain/doctor.js';
 
 /** Each application permission Vigil uses, and the broader ones that also grant it. */
 interface GraphPermission {
@@ -47,32 +48,16 @@ export function tokenRoles(token: string): string[] {
   }
 }
 
-function fixForTokenError(message: string, idVar: string, secretVar: string, tenantVar: string): string {
-  if (/proxy \(HTTPS_PROXY\) refused/.test(message)) return 'Your proxy refuses this host: allow it (and login.botframework.com for the Teams bot) in the proxy, or fix HTTPS_PROXY';
-  if (/AADSTS7000215|AADSTS7000222|invalid_client/.test(message)) return `The client secret is wrong or expired: create a new one under the app registration's Certificates & secrets and set ${secretVar}`;
-  if (/AADSTS700016|unauthorized_client/.test(message)) return `No app with this id in the tenant: check ${idVar} and ${tenantVar}`;
-  if (/AADSTS90002|AADSTS90023|tenant/i.test(message)) return `Tenant not found: check ${tenantVar}`;
-  return `Check ${idVar}, ${secretVar} and ${tenantVar}, and the network path to the token endpoint (HTTPS_PROXY)`;
-}
-
 /** Graph: a client-credentials token is issued, and its `roles` hold every permission Vigil uses. */
-export async function checkGraph(config: Config): Promise<DoctorRow[]> {
-  const e = config.entra;
-  if (!e.ENTRA_CLIENT_ID || !e.ENTRA_TENANT_ID || !e.ENTRA_CLIENT_SECRET)
-    return [{ group: 'graph', check: 'Microsoft Graph', status: 'skip', detail: 'not configured: response actions are disabled' }];
+export async function checkGraph(config: Config, injected?: Graph): Promise<DoctorRow[]> {
+  const graph = injected ?? createGraph(config.entra, { retry: { maxRetries: 2 } });
+  if (!graph) return [{ group: 'graph', check: 'Microsoft Graph', status: 'skip', detail: 'not configured: response actions are disabled' }];
   let token: string;
   try {
-    token = await createTokenProvider({
-      authorityHost: e.ENTRA_AUTHORITY_HOST,
-      tenantId: e.ENTRA_TENANT_ID,
-      clientId: e.ENTRA_CLIENT_ID,
-      clientSecret: e.ENTRA_CLIENT_SECRET,
-      scope: graphScope(e.GRAPH_BASE_URL),
-      retry: { maxRetries: 2 },
-    }).get();
+    token = await graph.tokens.get();
   } catch (err) {
     const msg = reason(err);
-    return [{ group: 'graph', check: 'Microsoft Graph token', status: 'fail', detail: msg, fix: fixForTokenError(msg, 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET', 'ENTRA_TENANT_ID') }];
+    return [{ group: 'graph', check: 'Microsoft Graph token', status: 'fail', detail: msg, fix: tokenErrorFix(msg, 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET', 'ENTRA_TENANT_ID') }];
   }
   const roles = new Set(tokenRoles(token));
   const rows: DoctorRow[] = [{ group: 'graph', check: 'Microsoft Graph token', status: 'pass', detail: `issued with ${roles.size} application permission${roles.size === 1 ? '' : 's'}` }];
@@ -97,25 +82,4 @@ export async function checkGraph(config: Config): Promise<DoctorRow[]> {
       });
   }
   return rows;
-}
-
-/** Teams: the bot's app id and secret get a Bot Framework token from its tenant's authority. */
-export async function checkTeams(config: Config): Promise<DoctorRow[]> {
-  const t = config.teams;
-  if (!t.MICROSOFT_APP_ID || !t.MICROSOFT_APP_PASSWORD || !t.MICROSOFT_APP_TENANT_ID)
-    return [{ group: 'teams', check: 'Teams bot credentials', status: 'skip', detail: 'not configured' }];
-  try {
-    await createTokenProvider({
-      authorityHost: config.entra.ENTRA_AUTHORITY_HOST,
-      tenantId: t.MICROSOFT_APP_TENANT_ID,
-      clientId: t.MICROSOFT_APP_ID,
-      clientSecret: t.MICROSOFT_APP_PASSWORD,
-      scope: 'https://api.botframework.com/.default',
-      retry: { maxRetries: 2 },
-    }).get();
-    return [{ group: 'teams', check: 'Teams bot credentials', status: 'pass', detail: 'Bot Framework token issued' }];
-  } catch (err) {
-    const msg = reason(err);
-    return [{ group: 'teams', check: 'Teams bot credentials', status: 'fail', detail: msg, fix: fixForTokenError(msg, 'MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID') }];
-  }
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActionsService } from '../../../src/actions/index.js';
 import { ACTION } from '../../../src/channels/slack/ids.js';
-import { entraSchema } from '../../../src/config/entra.js';
+import { entraSchema } from '../../../src/actions/settings.js';
 import { blockAction, interactivity, postSigned, sampleAlert, silentLog } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackIntegration } from '../../../src/channels/slack/index.js';
-import { slackSchema } from '../../../src/config/slack.js';
+import { slackSchema } from '../../../src/channels/slack/settings.js';
 import { UpstreamError } from '../../../src/domain/errors.js';
-import { closeServer, createHttpApp, listen } from '../../../src/server.js';
+import { closeServer, createHttpApp, listen } from '../../../src/runtime/server.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
 import { createStore } from '../../../src/store/store.js';
 import { startFakeSlack } from '../../fakes/slack.js';

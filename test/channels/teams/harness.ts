@@ -7,7 +7,7 @@ import type { AlertChannel } from '../../../src/domain/index.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
 import type { InboundLimits } from '../../../src/http/body-gate.js';
 import { createLogger } from '../../../src/log.js';
-import { closeServer, createHttpApp, listen } from '../../../src/server.js';
+import { closeServer, createHttpApp, listen } from '../../../src/runtime/server.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
 import { createStore, type Store } from '../../../src/store/store.js';
 

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createGraphClient } from '../../../src/actions/graph/client.js';
 import { createResponderCheck, graphCheckMemberGroups, parseResponders } from '../../../src/channels/teams/responders.js';
-import { teamsSchema } from '../../../src/config/teams.js';
+import { teamsSchema } from '../../../src/channels/teams/settings.js';
 import { createLogger } from '../../../src/log.js';
 
 const USER = '0f0f0f0f-1111-2222-3333-444444444444';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { int, list, need, optStr, optUrl, ALWAYS } from './helpers.js';
+import { int, list, need, optStr, optUrl, ALWAYS } from '../../lib/settings.js';
+import { ROUTE_PATTERN } from './routing.js';
 
-/** `<severity | detection id>=<channel id>`; kept in sync with src/channels/slack/routing.ts. */
-const ROUTE = /^([a-z0-9][a-z0-9:_.-]*)=([A-Za-z0-9#_-]+)$/;
 /** Slack user ids (U…/W…) or user-group ids (S…). */
 const RESPONDER = /^[UWS][A-Z0-9]{2,}$/;
 
@@ -34,7 +33,7 @@ export const slackSchema = z
     for (const r of env.SLACK_RESPONDERS)
       if (!RESPONDER.test(r)) need(ctx, 'SLACK_RESPONDERS', `"${r.slice(0, 40)}" must be a Slack user id (U…/W…) or user group id (S…)`);
     for (const r of env.SLACK_CHANNEL_ROUTES)
-      if (!ROUTE.test(r))
+      if (!ROUTE_PATTERN.test(r))
         need(ctx, 'SLACK_CHANNEL_ROUTES', `"${r.slice(0, 60)}" must be <severity or detection id>=<channel id>, e.g. high=C0123ABCD`);
   }, ALWAYS);
 export type SlackEnv = z.infer<typeof slackSchema>;

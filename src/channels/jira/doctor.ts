@@ -1,10 +1,9 @@
-import { createJiraClient } from '../../channels/jira/client.js';
-import type { Config } from '../../config/index.js';
-import { reason, type DoctorRow } from './types.js';
+import { createJiraClient } from './client.js';
+import type { JiraSettings } from './settings.js';
+import { reason, type DoctorRow } from '../../domain/doctor.js';
 
 /** Jira: the API token authenticates (GET /myself) and the project is visible (GET /project/{key}). */
-export async function checkJira(config: Config): Promise<DoctorRow[]> {
-  const o = config.ops;
+export async function checkJira(o: JiraSettings): Promise<DoctorRow[]> {
   if (!o.JIRA_BASE_URL || !o.JIRA_EMAIL || !o.JIRA_API_TOKEN || !o.JIRA_PROJECT_KEY)
     return [{ group: 'jira', check: 'Jira', status: 'skip', detail: 'not configured' }];
   const jira = createJiraClient({ baseUrl: o.JIRA_BASE_URL, email: o.JIRA_EMAIL, apiToken: o.JIRA_API_TOKEN, retry: { maxRetries: 2 } });

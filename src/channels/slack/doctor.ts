@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Config } from '../../config/index.js';
+import type { SlackEnv } from './settings.js';
 import { fetchJson } from '../../http/fetch-json.js';
-import { reason, type DoctorRow } from './types.js';
+import { reason, type DoctorRow } from '../../domain/doctor.js';
 
 const SlackReply = z.looseObject({
   ok: z.boolean(),
@@ -13,12 +13,12 @@ const SlackReply = z.looseObject({
 });
 type SlackReply = z.infer<typeof SlackReply>;
 
-async function slack(config: Config, method: string, params: Record<string, string> = {}): Promise<SlackReply> {
-  const base = (config.slack.SLACK_API_URL ?? 'https://slack.com/api/').replace(/\/?$/, '/');
+async function slack(env: SlackEnv, method: string, params: Record<string, string> = {}): Promise<SlackReply> {
+  const base = (env.SLACK_API_URL ?? 'https://slack.com/api/').replace(/\/?$/, '/');
   const res = await fetchJson(`${base}${method}`, {
     service: 'Slack',
     method: 'POST',
-    headers: { authorization: `Bearer ${config.slack.SLACK_BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: `Bearer ${env.SLACK_BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(params).toString(),
     retry: { maxRetries: 2, maxRetryAfterMs: 30_000 },
   });
@@ -28,17 +28,17 @@ async function slack(config: Config, method: string, params: Record<string, stri
 }
 
 /** Every channel alerts can go to: SLACK_ALERT_CHANNEL and the targets of SLACK_CHANNEL_ROUTES. */
-function alertChannels(config: Config): string[] {
-  const routes = config.slack.SLACK_CHANNEL_ROUTES.map((r) => r.split('=')[1]?.trim()).filter((c): c is string => Boolean(c));
-  return [...new Set([config.slack.SLACK_ALERT_CHANNEL, ...routes].filter((c): c is string => Boolean(c)))];
+function alertChannels(env: SlackEnv): string[] {
+  const routes = env.SLACK_CHANNEL_ROUTES.map((r) => r.split('=')[1]?.trim()).filter((c): c is string => Boolean(c));
+  return [...new Set([env.SLACK_ALERT_CHANNEL, ...routes].filter((c): c is string => Boolean(c)))];
 }
 
 /** Slack: auth.test with the bot token, then conversations.info `is_member` for every alert channel. */
-export async function checkSlack(config: Config): Promise<DoctorRow[]> {
-  if (!config.slack.SLACK_BOT_TOKEN) return [{ group: 'slack', check: 'Slack bot token', status: 'skip', detail: 'not configured' }];
+export async function checkSlack(env: SlackEnv): Promise<DoctorRow[]> {
+  if (!env.SLACK_BOT_TOKEN) return [{ group: 'slack', check: 'Slack bot token', status: 'skip', detail: 'not configured' }];
   const rows: DoctorRow[] = [];
   try {
-    const auth = await slack(config, 'auth.test');
+    const auth = await slack(env, 'auth.test');
     if (!auth.ok) {
       return [{ group: 'slack', check: 'Slack bot token', status: 'fail', detail: `auth.test: ${auth.error ?? 'not ok'}`, fix: 'Reinstall the app to the workspace and set SLACK_BOT_TOKEN to its Bot User OAuth Token (xoxb-...)' }];
     }
@@ -46,10 +46,10 @@ export async function checkSlack(config: Config): Promise<DoctorRow[]> {
   } catch (err) {
     return [{ group: 'slack', check: 'Slack bot token', status: 'fail', detail: reason(err), fix: 'Check the network path to Slack (HTTPS_PROXY) and SLACK_API_URL' }];
   }
-  for (const id of alertChannels(config)) {
+  for (const id of alertChannels(env)) {
     const check = `Slack channel ${id}`;
     try {
-      const info = await slack(config, 'conversations.info', { channel: id });
+      const info = await slack(env, 'conversations.info', { channel: id });
       if (!info.ok) {
         const fix =
           info.error === 'missing_scope'

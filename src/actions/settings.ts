@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, list, need, optStr, optUrl, ALWAYS } from './helpers.js';
+import { bool, list, need, optStr, optUrl, ALWAYS } from '../lib/settings.js';
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** ENTRA_PROTECTED_USERS entries: a user object id, a UPN, or `group:<object id>` (members, transitively). */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
 
 /**
  * One HTTP server for every inbound route: /webhooks/atlassian, /slack/events, /api/messages, /healthz,

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { bodyGate, type HeaderCheck, type InboundLimits, type RawBodyRequest } from './body-gate.js';
+import { bodyGate, type HeaderCheck, type InboundLimits, type RawBodyRequest } from '../../http/body-gate.js';
 
 /**
  * The envelope every Slack interactivity payload has (block_actions, view_submission, shortcuts...): the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list, need, optStr, ALWAYS } from './helpers.js';
+import { list, need, optStr, ALWAYS } from '../../lib/settings.js';
 
 const RESPONDER = /^(group:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { jsonTerminalSafe, terminalSafe } from './lib/terminal-safe.js';
 
 const secretValues = new Set<string>();
 
@@ -43,11 +44,12 @@ export function prettyLine(json: string): string {
     const { time, level, msg, svc: _svc, ...rest } = JSON.parse(json) as Record<string, unknown>;
     const t = new Date(Number(time)).toISOString().slice(11, 19);
     const extra = Object.entries(rest)
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${terminalSafe(k)}=${terminalSafe(typeof v === 'string' ? v : JSON.stringify(v))}`)
       .join(' ');
-    return `${t} ${(LEVELS[Number(level)] ?? String(level)).padEnd(5)} ${String(msg ?? '')}${extra ? `  ${extra}` : ''}\n`;
+    // Messages and fields carry outside text (names, titles, error messages): control characters are shown, not obeyed.
+    return `${t} ${(LEVELS[Number(level)] ?? String(level)).padEnd(5)} ${terminalSafe(String(msg ?? ''))}${extra ? `  ${extra}` : ''}\n`;
   } catch {
-    return json;
+    return `${terminalSafe(json.replace(/\n$/, ''))}\n`;
   }
 }
 
@@ -62,7 +64,8 @@ export function createLogger(level = 'info', dest?: DestinationStream): Logger {
       level,
       base: { svc: 'vigil' },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      hooks: { streamWrite: (s) => (pretty ? prettyLine(scrubSecrets(s)) : scrubSecrets(s)) },
+      // JSON lines escape C0 controls already; C1 controls and bidi overrides are escaped too (logs end up on terminals).
+      hooks: { streamWrite: (s) => (pretty ? prettyLine(scrubSecrets(s)) : jsonTerminalSafe(scrubSecrets(s))) },
       serializers: { err: pino.stdSerializers.err },
     },
     dest ?? pino.destination({ fd: 2, sync: true }),

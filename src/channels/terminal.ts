@@ -1,5 +1,6 @@
 import type { Alert } from '../domain/index.js';
 import type { AlertChannel } from '../domain/index.js';
+import { terminalSafe as safe } from '../lib/terminal-safe.js';
 
 const SEV_COLOR: Record<string, string> = { low: '36', medium: '33', high: '31', critical: '35' };
 
@@ -7,9 +8,10 @@ const SEV_COLOR: Record<string, string> = { low: '36', medium: '33', high: '31',
 export function formatAlertText(a: Alert, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const when = new Date(a.firstSeen).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-  const head = `${paint(`1;${SEV_COLOR[a.severity] ?? '0'}`, a.severity.toUpperCase().padEnd(8))} ${paint('1', a.detection)}  ${when}  ${a.count} event${a.count === 1 ? '' : 's'}`;
-  const lines = [head, `  ${a.title}`];
-  for (const e of a.evidence.slice(0, 6)) lines.push(`  ${paint('2', `${e.label}:`)} ${e.value}`);
+  const head = `${paint(`1;${SEV_COLOR[a.severity] ?? '0'}`, safe(a.severity.toUpperCase()).padEnd(8))} ${paint('1', safe(a.detection))}  ${when}  ${a.count} event${a.count === 1 ? '' : 's'}`;
+  // Titles and evidence carry outside text (display names, cities...): control characters are shown, not obeyed.
+  const lines = [head, `  ${safe(a.title)}`];
+  for (const e of a.evidence.slice(0, 6)) lines.push(`  ${paint('2', `${safe(e.label)}:`)} ${safe(e.value)}`);
   return lines.join('\n');
 }
 
@@ -22,7 +24,7 @@ export function formatAlertTable(alerts: Alert[]): string {
     a.actor.email ?? a.actor.name ?? a.actor.id,
     String(a.count),
     a.title,
-  ]);
+  ].map(safe));
   const header = ['first seen (UTC)', 'severity', 'detection', 'actor', 'events', 'title'];
   const widths = header.map((h, i) => Math.min(i === 5 ? 80 : 40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const fmt = (r: string[]) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ');

@@ -115,10 +115,14 @@ export async function* exportAlerts(opts: ExportOptions): AsyncGenerator<string>
   if (opts.format === 'json') yield first ? ']\n' : '\n]\n';
 }
 
-/** Write an export to a stream, honouring back-pressure. Returns the number of bytes written. */
-export async function writeExport(out: Writable, opts: ExportOptions): Promise<number> {
+/**
+ * Write an export to a stream, honouring back-pressure. Returns the number of bytes written. `display` maps
+ * each chunk first (the CLI neutralises control characters when the export goes to a terminal).
+ */
+export async function writeExport(out: Writable, opts: ExportOptions, display: (chunk: string) => string = (c) => c): Promise<number> {
   let bytes = 0;
-  for await (const chunk of exportAlerts(opts)) {
+  for await (const raw of exportAlerts(opts)) {
+    const chunk = display(raw);
     bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
   }

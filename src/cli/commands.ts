@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -11,6 +11,7 @@ import { openKV } from '../store/kv.js';
 import { createStore, type Store } from '../store/store.js';
 import { formatDoctorTable, runDoctor } from '../doctor/index.js';
 import { writeExport } from '../chat-commands/export.js';
+import { terminalSafe, terminalSafeLines } from '../lib/terminal-safe.js';
 import { createProgress, type ProgressStream } from './progress.js';
 
 export interface CommandIO {
@@ -104,9 +105,11 @@ export async function exportCommand(argv: string[], io: CommandIO = {}): Promise
   const file = opts.out as string | undefined;
   let out: Writable = stdout;
   if (file) {
-    const stream = createWriteStream(file, { flags: 'w' });
+    // The history names every user, IP and action: the file is private (0600), created so and kept so.
+    const stream = createWriteStream(file, { flags: 'w', mode: 0o600 });
     try {
-      await once(stream, 'open');
+      const [fd] = (await once(stream, 'open')) as [number];
+      fchmodSync(fd, 0o600);
     } catch (err) {
       stderr.write(`cannot write ${file}: ${(err as Error).message}\n`);
       return 2;
@@ -135,9 +138,9 @@ export async function exportCommand(argv: string[], io: CommandIO = {}): Promise
       },
       onSkip: (id, reason) => {
         skipped++;
-        stderr.write(`\nskipped alert ${id}: ${reason}\n`);
+        stderr.write(`\nskipped alert ${terminalSafe(id)}: ${terminalSafe(reason)}\n`);
       },
-    });
+    }, !file && (stdout as NodeJS.WriteStream).isTTY === true ? terminalSafeLines : undefined);
   } finally {
     progress.done();
     if (file) {

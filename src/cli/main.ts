@@ -10,6 +10,7 @@ import { ConfigError } from '../domain/errors.js';
 import { createEnricher } from '../enrich/index.js';
 import { buildEngineOptions } from '../config/engine.js';
 import { createLogger, registerSecrets, scrubSecrets, type Logger } from '../log.js';
+import { terminalSafe } from '../lib/terminal-safe.js';
 import { createProgress } from './progress.js';
 import { InputError, openInput } from '../sources/file.js';
 
@@ -31,7 +32,7 @@ Commands:
 Settings come from the environment and .env (see .env.example).`;
 
 function fail(message: string, code = 2): never {
-  process.stderr.write(`${scrubSecrets(message)}\n`);
+  process.stderr.write(`${terminalSafe(scrubSecrets(message))}\n`);
   process.exit(code);
 }
 

@@ -8,6 +8,7 @@ import { checkAtlassian } from './checks/atlassian.js';
 import { checkGraph } from './checks/microsoft.js';
 import { reason, type DoctorRow } from '../domain/doctor.js';
 import { recordCredential } from './credentials.js';
+import { terminalSafe } from '../lib/terminal-safe.js';
 
 export type { DoctorRow } from '../domain/doctor.js';
 
@@ -71,8 +72,9 @@ export function formatDoctorTable(rows: DoctorRow[]): string {
   const w = Math.max(5, ...rows.map((r) => r.check.length));
   const out = [`STATUS  ${'CHECK'.padEnd(w)}  DETAIL`];
   for (const r of rows) {
-    out.push(`${MARK[r.status].padEnd(6)}  ${r.check.padEnd(w)}  ${r.detail}`);
-    if (r.fix && (r.status === 'fail' || r.status === 'warn')) out.push(`${' '.repeat(8)}${' '.repeat(w)}  fix: ${r.fix}`);
+    // Details quote what the services answered (channel names, error messages): shown, never obeyed.
+    out.push(`${MARK[r.status].padEnd(6)}  ${terminalSafe(r.check).padEnd(w)}  ${terminalSafe(r.detail)}`);
+    if (r.fix && (r.status === 'fail' || r.status === 'warn')) out.push(`${' '.repeat(8)}${' '.repeat(w)}  fix: ${terminalSafe(r.fix)}`);
   }
   const fails = rows.filter((r) => r.status === 'fail').length;
   const warns = rows.filter((r) => r.status === 'warn').length;

@@ -12,7 +12,7 @@ export interface OpsRoutesDeps {
   sweepIntervalMs?: number;
   /** Process start, so a fresh process is ready while its first sweep is still due. */
   startedAt?: number;
-  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  /** When set, /metrics requires `Authorization: Bearer <token>`, and /readyz shows its checks to that token only. */
   metricsToken?: string;
   now?: () => number;
   storeTimeoutMs?: number;
@@ -88,9 +88,15 @@ export function registerOpsRoutes(app: Express, deps: OpsRoutesDeps): void {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
 
-  app.get('/readyz', async (_req: Request, res: Response) => {
+  // Anyone may ask whether Vigil is ready; only the holder of the metrics token sees why (the details name
+  // missing Graph permissions, channels and upstream errors). Without a token set, `vigil doctor` shows them.
+  app.get('/readyz', async (req: Request, res: Response) => {
     const r = await checkReadiness(deps);
-    res.status(r.ready ? 200 : 503).set('cache-control', 'no-store').json({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+    const details = deps.metricsToken !== undefined && tokenMatches(req.headers.authorization, deps.metricsToken);
+    res
+      .status(r.ready ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json({ status: r.ready ? 'ready' : 'not ready', ...(details ? { checks: r.checks } : {}) });
   });
 
   app.get('/metrics', async (req: Request, res: Response) => {

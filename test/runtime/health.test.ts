@@ -27,6 +27,9 @@ async function serve(deps: OpsRoutesDeps) {
 }
 
 const MIN = 60_000;
+const TOKEN = 'metrics-token-0123456789';
+/** /readyz with the metrics token: the only way to see the checks. */
+const readyz = (base: string) => fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${TOKEN}` } });
 
 describe('/healthz and /readyz', () => {
   it('healthz answers while the process is up', async () => {
@@ -40,8 +43,8 @@ describe('/healthz and /readyz', () => {
     const store = createStore(createMemoryKV());
     await store.saveLastSweep({ startedAt: T0 - 2 * MIN, finishedAt: T0 - MIN, events: 10, alerts: 0, skipped: 0, ok: true });
     await recordCredential(store, 'atlassian', { ok: true }, T0);
-    const base = await serve({ store, metrics: createMetrics(), sweepIntervalMs: 5 * MIN, now: () => T0 });
-    const res = await fetch(`${base}/readyz`);
+    const base = await serve({ store, metrics: createMetrics(), sweepIntervalMs: 5 * MIN, now: () => T0, metricsToken: TOKEN });
+    const res = await readyz(base);
     const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
     expect(res.status).toBe(200);
     expect(body.status).toBe('ready');
@@ -52,8 +55,8 @@ describe('/healthz and /readyz', () => {
   it('not ready when the last sweep is older than 3× the interval', async () => {
     const store = createStore(createMemoryKV());
     await store.saveLastSweep({ startedAt: T0 - 17 * MIN, finishedAt: T0 - 16 * MIN, events: 0, alerts: 0, skipped: 0, ok: true });
-    const base = await serve({ store, metrics: createMetrics(), sweepIntervalMs: 5 * MIN, now: () => T0 });
-    const res = await fetch(`${base}/readyz`);
+    const base = await serve({ store, metrics: createMetrics(), sweepIntervalMs: 5 * MIN, now: () => T0, metricsToken: TOKEN });
+    const res = await readyz(base);
     expect(res.status).toBe(503);
     const body = (await res.json()) as { checks: Record<string, { ok: boolean; detail: string }> };
     expect(body.checks.sweep).toMatchObject({ ok: false });
@@ -74,8 +77,8 @@ describe('/healthz and /readyz', () => {
   it('not ready when credentials failed as last seen', async () => {
     const store = createStore(createMemoryKV());
     await recordCredential(store, 'atlassian', { ok: false, detail: 'Atlassian answered HTTP 401: the API key expired' }, T0);
-    const base = await serve({ store, metrics: createMetrics(), now: () => T0 });
-    const res = await fetch(`${base}/readyz`);
+    const base = await serve({ store, metrics: createMetrics(), now: () => T0, metricsToken: TOKEN });
+    const res = await readyz(base);
     expect(res.status).toBe(503);
     const body = (await res.json()) as { checks: Record<string, { ok: boolean; detail: string }> };
     expect(body.checks.credentials!.detail).toContain('atlassian: Atlassian answered HTTP 401');
@@ -84,12 +87,40 @@ describe('/healthz and /readyz', () => {
   it('not ready when the store fails, without showing the store password', async () => {
     const kv = createMemoryKV();
     const broken: KV = { ...kv, get: async () => Promise.reject(new Error('connect ECONNREFUSED redis://:hunter2pass@10.0.0.5:6379')) };
-    const base = await serve({ store: createStore(broken), metrics: createMetrics(), sweepIntervalMs: 5 * MIN });
-    const res = await fetch(`${base}/readyz`);
+    const base = await serve({ store: createStore(broken), metrics: createMetrics(), sweepIntervalMs: 5 * MIN, metricsToken: TOKEN });
+    const res = await readyz(base);
     expect(res.status).toBe(503);
     const text = await res.text();
     expect(text).toContain('store unreachable');
     expect(text).not.toContain('hunter2pass');
+  });
+});
+
+describe('/readyz tells outsiders ready or not ready, nothing more (issue 14 #7)', () => {
+  const failing = async () => {
+    const store = createStore(createMemoryKV());
+    await recordCredential(store, 'entra-id', { ok: false, detail: 'Graph permission User.EnableDisableAccount.All missing; channel #sec-critical; ECONNREFUSED 10.0.0.5' }, T0);
+    return store;
+  };
+
+  it('without the metrics token (or with a wrong one): status only', async () => {
+    const base = await serve({ store: await failing(), metrics: createMetrics(), now: () => T0, metricsToken: TOKEN });
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }]) {
+      const res = await fetch(`${base}/readyz`, { headers });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ status: 'not ready' });
+      for (const leak of ['Graph', 'sec-critical', 'ECONNREFUSED', 'entra-id']) expect(text).not.toContain(leak);
+    }
+    const withToken = (await (await readyz(base)).json()) as { checks: Record<string, { detail: string }> };
+    expect(withToken.checks.credentials!.detail).toContain('User.EnableDisableAccount.All');
+  });
+
+  it('with no metrics token configured: nobody gets the details over HTTP (vigil doctor shows them)', async () => {
+    const base = await serve({ store: await failing(), metrics: createMetrics(), now: () => T0 });
+    const res = await readyz(base);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'not ready' });
   });
 });
 

@@ -117,9 +117,12 @@ export async function openKV(url: string): Promise<KV> {
   if (u === 'memory://' || u === 'memory') return createMemoryKV();
   if (u.startsWith('sqlite://')) {
     const file = u.slice('sqlite://'.length) || './data/vigil.sqlite';
-    const { mkdir } = await import('node:fs/promises');
+    const { mkdir, open } = await import('node:fs/promises');
     const path = await import('node:path');
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    // Private from the start (issue 14): the directory 0700, the database file 0600; SQLite creates its
+    // journal, WAL and SHM files with the database file's mode.
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    await (await open(file, 'a', 0o600)).close();
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const store = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'vigil', busyTimeout: 10_000 });
     return wrap(new Keyv({ store, namespace: 'vigil', ...keyvFormat }), 'sqlite');

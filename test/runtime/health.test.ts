@@ -105,7 +105,7 @@ describe('/readyz tells outsiders ready or not ready, nothing more (issue 14 #7)
 
   it('without the metrics token (or with a wrong one): status only', async () => {
     const base = await serve({ store: await failing(), metrics: createMetrics(), now: () => T0, metricsToken: TOKEN });
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }] as Array<Record<string, string>>) {
       const res = await fetch(`${base}/readyz`, { headers });
       expect(res.status).toBe(503);
       const text = await res.text();

@@ -1,6 +1,7 @@
 import type { EntraEnv } from './settings.js';
 import type { ActionOutcome, ActionRequest, Alert, AlertStatus } from '../domain/index.js';
 import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
 import type { GraphClient } from './graph/client.js';
 import { describeUser, resolveUser, type EntraUser } from './graph/users.js';
 import type { ProtectedList } from './guards.js';
@@ -19,6 +20,9 @@ export interface ActionContext {
   /** The stored outcome of this action kind, if any (a pending four-eyes approval). */
   previous: ActionOutcome | undefined;
   log: Logger;
+  /** For idempotency records written before a call that must not be repeated (sendMail). */
+  store: Store;
+  now: () => number;
 }
 
 /** What an action reports back; the service turns it into the stored ActionOutcome and audit record. */

@@ -28,6 +28,8 @@ export interface ActionsDeps {
   now?: () => number;
   /** Graph/token retry policy override (tests shorten the delays). */
   retry?: Partial<RetryPolicy>;
+  /** Per-attempt Graph timeout (tests shorten it). */
+  graphTimeoutMs?: number;
 }
 
 export { isEntraConfigured };
@@ -61,7 +63,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
   const withLock = createKeyedLock(deps.store.locks);
   const protectedList = parseProtectedList(deps.env.ENTRA_PROTECTED_USERS);
   const messengers = () => (Array.isArray(deps.messengers) ? deps.messengers : (deps.messengers?.list() ?? []));
-  const entra = deps.graph ?? createGraph(deps.env, { retry: deps.retry, now });
+  const entra = deps.graph ?? createGraph(deps.env, { retry: deps.retry, now, timeoutMs: deps.graphTimeoutMs });
 
   const byLabel = (by: ActionRequest['by']) => `${responderName(by)} (${by.platform}:${by.id})`;
 
@@ -76,7 +78,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     }
     if (deps.dryRun) return dryRunResult(req.kind, alert, messengers(), deps.env);
     const graph = entra?.client({ onCall: (c) => calls.push(c) });
-    const ctx: ActionContext = { req, alert, env: deps.env, graph, protectedList, messengers: messengers(), previous, log: deps.log };
+    const ctx: ActionContext = { req, alert, env: deps.env, graph, protectedList, messengers: messengers(), previous, log: deps.log, store: deps.store, now };
     if (req.kind === 'notify') return notifyUser(ctx);
     if (!graph) return { status: 'refused', message: NOT_CONFIGURED };
     if (req.kind === 'revoke-sessions') return revokeUserSessions(ctx);
@@ -154,7 +156,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     });
     // Last: bump the revision (and status) so the outbox redraws every card with the stored outcome.
     await deps.store.updateAlert(req.alertId, (a) => (result.alertStatus ? { ...a, status: result.alertStatus } : a));
-    const level = outcome.status === 'failed' ? 'warn' : 'info';
+    const level = outcome.status === 'failed' || outcome.status === 'unknown' ? 'warn' : 'info';
     deps.log[level]({ alertId: req.alertId, kind: req.kind, status: outcome.status, by: `${req.by.platform}:${req.by.id}`, requestIds }, 'action outcome');
     return outcome;
   }

@@ -1,6 +1,42 @@
 import { resolveTarget, userDetail, type ActionContext, type ActionResult } from './context.js';
 import { describeUser, sendMail } from './graph/users.js';
+import { keys } from '../store/keys.js';
+import { outcomeUnknown } from './graph/client.js';
 import { composeNotifyEmail, describeGraphFailure, NOT_CONFIGURED } from './messages.js';
+
+const UNKNOWN_MAIL = (at?: number) =>
+  `Email: unknown — check the mailbox. Microsoft Graph did not confirm the email${at ? ` sent ${new Date(at).toISOString()}` : ''}; it may have gone out, so it is not sent again.`;
+
+/** The per-alert email record, written before sendMail: 'sending' until Graph answers, then 'accepted' or 'unknown'. */
+interface MailRecord {
+  state: 'sending' | 'accepted' | 'unknown';
+  at: number;
+  to: string;
+}
+
+/**
+ * sendMail is not idempotent: at most one email per alert. The record is written before the call; an
+ * earlier record (any state) means no new email. A definite refusal (4xx) removes it, so a fix can be retried.
+ */
+async function emailOnce(ctx: ActionContext, to: string, send: () => Promise<unknown>): Promise<{ state: 'accepted' | 'unknown'; earlier?: number } | { state: 'failed'; err: unknown }> {
+  const key = keys.notifyMail(ctx.alert.id);
+  const earlier = (await ctx.store.kv.get(key)) as MailRecord | undefined;
+  if (earlier) return { state: earlier.state === 'accepted' ? 'accepted' : 'unknown', earlier: earlier.at };
+  const at = ctx.now();
+  await ctx.store.kv.set(key, { state: 'sending', at, to } satisfies MailRecord);
+  try {
+    await send();
+    await ctx.store.kv.set(key, { state: 'accepted', at, to } satisfies MailRecord);
+    return { state: 'accepted' };
+  } catch (err) {
+    if (outcomeUnknown(err)) {
+      await ctx.store.kv.set(key, { state: 'unknown', at, to } satisfies MailRecord);
+      return { state: 'unknown' };
+    }
+    await ctx.store.kv.delete(key);
+    return { state: 'failed', err };
+  }
+}
 
 /**
  * Notify user: an email from ENTRA_NOTIFY_SENDER (Graph sendMail, Mail.Send) plus a "Was this you?" direct
@@ -14,6 +50,7 @@ export async function notifyUser(ctx: ActionContext): Promise<ActionResult> {
   const reached: string[] = [];
   const problems: string[] = [];
   const warnings: string[] = [];
+  const unknown: string[] = [];
   const detail: Record<string, unknown> = { email };
 
   // 1. Email through Microsoft Graph.
@@ -26,12 +63,15 @@ export async function notifyUser(ctx: ActionContext): Promise<ActionResult> {
       const to = target.user.mail ?? email;
       const mail = composeNotifyEmail(ctx.alert, target.user.displayName);
       Object.assign(detail, userDetail(target.user), { mailTo: to, sender: ctx.env.ENTRA_NOTIFY_SENDER });
-      try {
-        await sendMail(ctx.graph, ctx.env.ENTRA_NOTIFY_SENDER, { to, ...mail });
-        reached.push(`email to ${describeUser(target.user)} from ${ctx.env.ENTRA_NOTIFY_SENDER}`);
+      const graph = ctx.graph;
+      const sender = ctx.env.ENTRA_NOTIFY_SENDER;
+      const sent = await emailOnce(ctx, to, () => sendMail(graph, sender, { to, ...mail }));
+      detail.email = sent.state;
+      if ('err' in sent) problems.push(describeGraphFailure(sent.err, `send the email from ${sender}`));
+      else if (sent.state === 'unknown') unknown.push(UNKNOWN_MAIL(sent.earlier));
+      else {
+        reached.push(`email to ${describeUser(target.user)} from ${sender}${sent.earlier ? ` (sent ${new Date(sent.earlier).toISOString()}, not sent again)` : ''}`);
         warnings.push('Microsoft Graph accepted the email for delivery (202); delivery itself is not confirmed.');
-      } catch (err) {
-        problems.push(describeGraphFailure(err, `send the email from ${ctx.env.ENTRA_NOTIFY_SENDER}`));
       }
     }
   }
@@ -51,6 +91,9 @@ export async function notifyUser(ctx: ActionContext): Promise<ActionResult> {
   }
   detail.directMessages = dms;
 
+  if (reached.length === 0 && unknown.length > 0)
+    return { status: 'unknown', message: `${unknown.join(' ')}${problems.length ? ` ${problems.join(' ')}` : ''}`, warnings, detail };
+  problems.push(...unknown);
   if (reached.length === 0) {
     const nothingTried = !ctx.graph && ctx.messengers.length === 0;
     return {

@@ -16,7 +16,8 @@ export type ActionRequest = z.infer<typeof ActionRequest>;
 export const ActionOutcome = z.object({
   alertId: z.string(),
   kind: ActionKind,
-  status: z.enum(['done', 'failed', 'refused', 'dry-run', 'pending-approval']),
+  /** unknown: Microsoft Graph gave no answer and the result could not be read back (never retried blindly). */
+  status: z.enum(['done', 'failed', 'refused', 'dry-run', 'pending-approval', 'unknown']),
   message: z.string(),
   by: ActionRequest.shape.by,
   at: z.number(),

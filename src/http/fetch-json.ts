@@ -27,6 +27,14 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Called before each retry; for logging and metrics. */
   onRetry?: (info: { attempt: number; status?: number; delayMs: number; reason: string }) => void;
+  /**
+   * What may be sent again (issue 14). 'all' (default): 429/408/5xx and network errors are retried.
+   * 'idempotent-answered': a request that got no answer (timeout, reset) is not repeated: it may have been
+   * carried out, and the caller reads the result back instead; answered 429/5xx are retried.
+   * 'once': never repeated unless it certainly was not carried out (429, or no connection was made); a
+   * timeout, a reset or a 5xx throws `upstream_outcome_unknown`.
+   */
+  resend?: 'all' | 'idempotent-answered' | 'once';
   /** Statuses that are returned to the caller instead of throwing (e.g. 400 for a rejected cursor). */
   passStatuses?: number[];
   now?: () => number;
@@ -39,6 +47,9 @@ export interface HttpResponse<T = unknown> {
   body: T;
   text: string;
 }
+
+/** Connection errors where the request never reached the server (safe to send again whatever it was). */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * One outbound JSON call through global fetch (looked up at call time, so nock intercepts it), with our
@@ -62,7 +73,11 @@ export async function fetchJson<T = unknown>(url: string, req: HttpRequest): Pro
       res = await globalThis.fetch(url, init as unknown as RequestInit);
     } catch (err) {
       if (req.signal?.aborted) throw err;
+      const cause = (err as Error).cause as (Error & { code?: string }) | undefined;
       const reason = timeout.aborted ? 'timeout' : networkCause(err, hostOf(url));
+      const notSent = !timeout.aborted && NOT_CONNECTED.has(cause?.code ?? '');
+      if ((req.resend ?? 'all') !== 'all' && !notSent)
+        throw new UpstreamError('upstream_outcome_unknown', `${req.service} did not answer (${reason}): the request may or may not have been carried out`);
       if (attempt >= policy.maxRetries)
         throw new UpstreamError('upstream_unreachable', `${req.service} unreachable after ${attempt + 1} attempts: ${reason}`);
       const delayMs = backoffDelay(attempt, policy, req.random);
@@ -84,7 +99,8 @@ export async function fetchJson<T = unknown>(url: string, req: HttpRequest): Pro
       }
       return { status: res.status, headers: res.headers, body: parsed as T, text };
     }
-    if (isRetryableStatus(res.status) && attempt < policy.maxRetries) {
+    const resendable = req.resend === 'once' ? res.status === 429 : isRetryableStatus(res.status);
+    if (resendable && attempt < policy.maxRetries) {
       const asked = parseRetryAfter(res.headers, now());
       if (asked !== undefined && asked > policy.maxRetryAfterMs)
         throw new UpstreamError('upstream_rate_limited', `${req.service} asked to wait ${Math.round(asked / 1000)} s; giving up for now`, res.status);
@@ -94,7 +110,7 @@ export async function fetchJson<T = unknown>(url: string, req: HttpRequest): Pro
       continue;
     }
     throw new UpstreamError(
-      res.status === 429 ? 'upstream_rate_limited' : `upstream_http_${res.status}`,
+      res.status === 429 ? 'upstream_rate_limited' : req.resend === 'once' && res.status >= 500 ? 'upstream_outcome_unknown' : `upstream_http_${res.status}`,
       `${req.service} answered HTTP ${res.status}${describeError(text)}`,
       res.status,
       res.headers.get('request-id') ?? res.headers.get('x-request-id') ?? res.headers.get('x-arequestid') ?? undefined,

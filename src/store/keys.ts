@@ -15,6 +15,8 @@ export const keys = {
   delivery: (channel: string, alertId: string) => `delivery:${channel}:${alertId}`,
   /** Audit trail of actions taken on an alert. */
   audit: (alertId: string) => `audit:${alertId}`,
+  /** The notification email of one alert: written before sendMail, so it is sent at most once (issue 14). */
+  notifyMail: (alertId: string) => `notify-mail:${alertId}`,
   /** Idempotency record of one action on one alert. */
   action: (alertId: string, kind: string) => `action:${alertId}:${kind}`,
   /** /event-actions catalogue, refreshed daily. */

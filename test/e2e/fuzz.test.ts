@@ -83,6 +83,7 @@ beforeAll(async () => {
     // 250 malformed clicks at once: this test is about shapes, not load shedding (503s are tested in flood.test.ts).
     VIGIL_INBOUND_MAX_REQUESTS: '300',
     VIGIL_INBOUND_MAX_BYTES_IN_FLIGHT: '67108864',
+    VIGIL_BODY_TIMEOUT: '5m', // a loaded CI machine must not turn a slow read into a cut-off here
   });
   app = await createApp(cfg, logs.log, { storeUrl: 'memory://' });
   const { port } = await app.start();

@@ -22,6 +22,7 @@ export interface GraphUser {
   accountEnabled: boolean;
   onPremisesSyncEnabled: boolean | null;
   userType: string;
+  signInSessionsValidFromDateTime?: string;
 }
 
 export interface GraphCall {
@@ -56,6 +57,11 @@ export interface FakeGraph {
   /** The token endpoint answers the next `count` requests with 429 too. */
   throttleToken(count: number, retryAfterS?: number): void;
   sentMail: Array<{ sender: string; body: any }>;
+  /**
+   * The next `count` calls matching `pattern` are carried out (the directory changes, the mail is sent) but
+   * answered only after `ms`: a client with a shorter timeout never sees the answer.
+   */
+  slow(pattern: RegExp, count: number, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +79,7 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
   const clientSecret = opts.clientSecret ?? 'fake-graph-client-secret~0001';
   const tokens = new Set<string>();
   const throttles: Array<{ pattern: RegExp; left: number; retryAfterS: number }> = [];
+  const slows: Array<{ pattern: RegExp; left: number; ms: number }> = [];
   const tokenThrottle = { left: 0, retryAfterS: 1 };
   const fake = {
     tenantId,
@@ -86,6 +93,9 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     sentMail: [] as Array<{ sender: string; body: any }>,
     throttle(pattern: RegExp, count: number, retryAfterS = 1) {
       throttles.push({ pattern, left: count, retryAfterS });
+    },
+    slow(pattern: RegExp, count: number, ms: number) {
+      slows.push({ pattern, left: count, ms });
     },
     throttleToken(count: number, retryAfterS = 1) {
       tokenThrottle.left = count;
@@ -139,9 +149,13 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
       fake.calls.push({ method, path, query: u.search, status: 401, body, at });
       return send(res, 401, err('InvalidAuthenticationToken', 'Access token validation failure.'));
     }
+    const slow = slows.find((x) => x.left > 0 && x.pattern.test(`${method} ${path}`));
+    if (slow) slow.left--;
     const answer = (status: number, b?: unknown) => {
       fake.calls.push({ method, path, query: u.search, status, body, at });
-      return send(res, status, b);
+      if (!slow) return send(res, status, b);
+      const t = setTimeout(() => !res.destroyed && send(res, status, b), slow.ms);
+      res.on('close', () => clearTimeout(t));
     };
     if (method === 'GET' && path === '/users') {
       const m = /^(mail|userPrincipalName) eq '((?:[^']|'')*)'$/.exec(u.searchParams.get('$filter') ?? '');
@@ -155,7 +169,10 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     if (!one || !user) return answer(404, err('Request_ResourceNotFound', `Resource '${one?.[1] ?? path}' does not exist.`));
     const sub = one[2];
     if (method === 'GET' && sub === '/transitiveMemberOf') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: [] });
-    if (method === 'POST' && sub === '/revokeSignInSessions') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true });
+    if (method === 'POST' && sub === '/revokeSignInSessions') {
+      user.signInSessionsValidFromDateTime = new Date().toISOString().slice(0, 19) + 'Z';
+      return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true });
+    }
     if (method === 'POST' && sub === '/sendMail') {
       fake.sentMail.push({ sender: one[1]!, body });
       return answer(202);

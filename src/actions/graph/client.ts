@@ -49,15 +49,27 @@ export interface GraphResponse<T = unknown> {
   clientRequestId: string;
 }
 
+/**
+ * How a call may be repeated (issue 14): 'idempotent' (GET, PATCH to a target state, revoke) is retried on
+ * answered 429/5xx, but a call that got no answer is not repeated blindly (the caller reads the result back);
+ * 'once' (sendMail) is never repeated unless Graph certainly did not carry it out (429, no connection).
+ */
+export type GraphCallKind = 'read' | 'idempotent' | 'once';
+
 export interface GraphClient {
-  call<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<GraphResponse<T>>;
+  call<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, kind?: GraphCallKind): Promise<GraphResponse<T>>;
 }
+
+/** Graph gave no answer, or a 5xx to a call that is not repeated: it may or may not have been carried out. */
+export const outcomeUnknown = (err: unknown): boolean => err instanceof GraphError && (err.graphCode === 'OutcomeUnknown' || err.httpStatus === 0);
 
 export interface GraphClientOptions {
   /** GRAPH_BASE_URL, e.g. https://graph.microsoft.com/v1.0 (no trailing slash). */
   baseUrl: string;
   tokens: TokenProvider;
   retry?: Partial<RetryPolicy>;
+  /** Per-attempt timeout (default HTTP_TIMEOUT_MS's default, 30 s). */
+  timeoutMs?: number;
   now?: () => number;
   onCall?: (rec: GraphCallRecord) => void;
 }
@@ -73,11 +85,13 @@ export const GRAPH_RETRY: Partial<RetryPolicy> = { maxRetries: 4, baseDelayMs: 1
  * `client-request-id` on every call, Graph errors turned into GraphError with code, message and request ids.
  */
 export function createGraphClient(opts: GraphClientOptions): GraphClient {
-  async function once<T>(method: string, path: string, body: unknown, clientRequestId: string, token: string) {
+  async function once<T>(method: string, path: string, body: unknown, clientRequestId: string, token: string, kind: GraphCallKind) {
     try {
       const res = await fetchJson<T>(`${opts.baseUrl}${path}`, {
         service: 'Microsoft Graph',
         method,
+        resend: kind === 'read' ? 'all' : kind === 'once' ? 'once' : 'idempotent-answered',
+        timeoutMs: opts.timeoutMs,
         headers: { authorization: `Bearer ${token}`, 'client-request-id': clientRequestId, 'return-client-request-id': 'true' },
         body,
         passStatuses: PASS,
@@ -88,7 +102,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     } catch (err) {
       // 429/5xx after every retry, or the network: keep the request id fetchJson read from the headers.
       if (err instanceof UpstreamError && !(err instanceof GraphError)) {
-        const code = err.status === 429 ? 'TooManyRequests' : err.status ? `HTTP_${err.status}` : 'Unreachable';
+        const code = err.code === 'upstream_outcome_unknown' ? 'OutcomeUnknown' : err.status === 429 ? 'TooManyRequests' : err.status ? `HTTP_${err.status}` : 'Unreachable';
         opts.onCall?.({ method, path: path.split('?')[0] ?? path, status: err.status ?? 0, requestId: err.requestId, clientRequestId });
         throw new GraphError(err.status ?? 0, code, err.message, err.requestId, clientRequestId);
       }
@@ -97,13 +111,13 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   }
 
   return {
-    async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<GraphResponse<T>> {
+    async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, kind: GraphCallKind = method === 'GET' ? 'read' : 'idempotent'): Promise<GraphResponse<T>> {
       const clientRequestId = randomUUID();
-      let res = await once<T>(method, path, body, clientRequestId, await opts.tokens.get());
+      let res = await once<T>(method, path, body, clientRequestId, await opts.tokens.get(), kind);
       if (res.status === 401) {
         // The token may have been revoked or rotated early: fetch a fresh one and try once more.
         opts.tokens.invalidate();
-        res = await once<T>(method, path, body, clientRequestId, await opts.tokens.get());
+        res = await once<T>(method, path, body, clientRequestId, await opts.tokens.get(), kind);
       }
       const requestId = res.headers.get('request-id') ?? undefined;
       opts.onCall?.({ method, path: path.split('?')[0] ?? path, status: res.status, requestId, clientRequestId });

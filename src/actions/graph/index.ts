@@ -13,7 +13,7 @@ export interface Graph {
 export const isEntraConfigured = (env: EntraEnv) => Boolean(env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID && env.ENTRA_CLIENT_SECRET);
 
 /** Built once per process from ENTRA_*; undefined when Entra ID is not configured. */
-export function createGraph(env: EntraEnv, opts: { retry?: Partial<RetryPolicy>; now?: () => number } = {}): Graph | undefined {
+export function createGraph(env: EntraEnv, opts: { retry?: Partial<RetryPolicy>; now?: () => number; timeoutMs?: number } = {}): Graph | undefined {
   if (!isEntraConfigured(env)) return undefined;
   const tokens = createTokenProvider({
     authorityHost: env.ENTRA_AUTHORITY_HOST,
@@ -24,5 +24,5 @@ export function createGraph(env: EntraEnv, opts: { retry?: Partial<RetryPolicy>;
     now: opts.now,
     retry: opts.retry,
   });
-  return { tokens, client: (c = {}) => createGraphClient({ baseUrl: env.GRAPH_BASE_URL, tokens, retry: opts.retry, now: opts.now, onCall: c.onCall }) };
+  return { tokens, client: (c = {}) => createGraphClient({ baseUrl: env.GRAPH_BASE_URL, tokens, retry: opts.retry, timeoutMs: opts.timeoutMs, now: opts.now, onCall: c.onCall }) };
 }

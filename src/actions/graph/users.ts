@@ -12,6 +12,8 @@ export const EntraUser = z.looseObject({
   accountEnabled: z.boolean().nullish(),
   onPremisesSyncEnabled: z.boolean().nullish(),
   userType: z.string().nullish(),
+  /** Sessions issued before this time are invalid: revokeSignInSessions moves it to now. */
+  signInSessionsValidFromDateTime: z.string().nullish(),
 });
 export type EntraUser = z.infer<typeof EntraUser>;
 
@@ -100,7 +102,7 @@ export const revokeSessions = (graph: GraphClient, userId: string) => graph.call
 export const setAccountEnabled = (graph: GraphClient, userId: string, enabled: boolean) =>
   graph.call('PATCH', userPath(userId), { accountEnabled: enabled });
 
-/** `POST /users/{sender}/sendMail` → 202 Accepted (queued, not yet delivered). */
+/** `POST /users/{sender}/sendMail` → 202 Accepted (queued, not yet delivered). Not idempotent: sent once. */
 export const sendMail = (graph: GraphClient, sender: string, mail: { to: string; subject: string; text: string }) =>
   graph.call('POST', `${userPath(sender)}/sendMail`, {
     message: {
@@ -109,7 +111,15 @@ export const sendMail = (graph: GraphClient, sender: string, mail: { to: string;
       toRecipients: [{ emailAddress: { address: mail.to } }],
     },
     saveToSentItems: false,
-  });
+  }, 'once');
+
+/** `GET /users/{id}`: the account as the directory has it now (to learn what a call with no answer did). */
+export async function readUser(graph: GraphClient, userId: string): Promise<EntraUser> {
+  const res = await graph.call('GET', `${userPath(userId)}?$select=${USER_SELECT},signInSessionsValidFromDateTime`);
+  const user = EntraUser.safeParse(res.body);
+  if (!user.success) throw new Error('Microsoft Graph returned an unexpected user object');
+  return user.data;
+}
 
 /** Guests (B2B) sign in through their home tenant: revokeSignInSessions does nothing for them. */
 export const isGuest = (u: EntraUser) => u.userType === 'Guest' || (u.userPrincipalName ?? '').includes('#EXT#');

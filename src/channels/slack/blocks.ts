@@ -48,6 +48,8 @@ export function outcomeLine(o: ActionOutcome): string {
       return `⛔ *${ACTION_LABEL[o.kind]}* refused (requested by ${who(o.by)} at ${at})${msg}`;
     case 'pending-approval':
       return `⏳ *${ACTION_LABEL[o.kind]}* awaits approval (requested by ${who(o.by)} at ${at})${msg}`;
+    case 'unknown':
+      return `❓ *${ACTION_LABEL[o.kind]}* by ${who(o.by)} at ${at}: *outcome unknown*${msg}`;
   }
 }
 

@@ -56,6 +56,8 @@ export function outcomeLine(o: ActionOutcome): string {
       return `⏳ Waiting for a second responder to approve: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}`;
     case 'refused':
       return `⛔ Refused: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}`;
+    case 'unknown':
+      return `❓ Outcome unknown: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}`;
     case 'failed':
       return `❌ Failed: ${VERB_LABEL[o.kind]} (requested by ${who} at ${when})${msg}. Press the button again to retry, or act in the Microsoft Entra admin center.`;
   }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
 import { entraSchema } from '../../src/config/entra.js';
 import type { ActionOutcome } from '../../src/domain/index.js';
-import { graphUser, startFakeGraph, type FakeGraph, type GraphUser } from '../helpers/fake-graph.js';
+import { fakeGraphEnv, graphUser, startFakeGraph, type FakeGraph, type GraphUser } from '../fakes/graph.js';
 import { ALICE, BOB, captureLogger, makeAlert, req, storeWith } from './helpers.js';
 
 /**
@@ -19,15 +19,7 @@ async function setup(user: GraphUser, sender = 'security@contoso.com') {
   graph = await startFakeGraph({ users: [user, graphUser({ mail: sender })] });
   const store = await storeWith(makeAlert({ actor: { id: 'acct-adele', email: user.mail!, name: 'Adele Vance' } }));
   const actions = createActionsService({
-    env: entraSchema.parse({
-      ENTRA_TENANT_ID: graph.tenantId,
-      ENTRA_CLIENT_ID: graph.clientId,
-      ENTRA_CLIENT_SECRET: graph.clientSecret,
-      ENTRA_AUTHORITY_HOST: graph.authorityHost,
-      GRAPH_BASE_URL: graph.graphBaseUrl,
-      ENTRA_NOTIFY_SENDER: sender,
-      ENTRA_FOUR_EYES: 'false',
-    }),
+    env: entraSchema.parse(fakeGraphEnv(graph!, { ENTRA_NOTIFY_SENDER: sender, ENTRA_FOUR_EYES: 'false' })),
     store,
     log: captureLogger().log,
     dryRun: false,

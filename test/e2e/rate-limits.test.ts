@@ -10,7 +10,7 @@ import { createOutbox } from '../../src/pipeline/outbox.js';
 import { createHttpApp } from '../../src/runtime/server.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { graphUser, startFakeGraph } from '../fakes/graph.js';
+import { fakeGraphEnv, graphUser, startFakeGraph } from '../fakes/graph.js';
 import { startFakeSlack } from '../fakes/slack.js';
 import { captureLogger } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
@@ -104,14 +104,7 @@ describe('Microsoft Graph 429 storm', () => {
     const alerts = users.map((u, i) => torAlert(i, u.mail!, 'gr'));
     await store.saveAlerts(alerts);
     const actions = createActionsService({
-      env: entraSchema.parse({
-        ENTRA_TENANT_ID: graph.tenantId,
-        ENTRA_CLIENT_ID: graph.clientId,
-        ENTRA_CLIENT_SECRET: graph.clientSecret,
-        ENTRA_AUTHORITY_HOST: graph.authorityHost,
-        GRAPH_BASE_URL: graph.graphBaseUrl,
-        ENTRA_FOUR_EYES: 'false',
-      }),
+      env: entraSchema.parse(fakeGraphEnv(graph, { ENTRA_FOUR_EYES: 'false' })),
       store,
       log,
       dryRun: false,

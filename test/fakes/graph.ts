@@ -273,3 +273,15 @@ export function graphUser(over: Partial<GraphUser> & { mail: string }): GraphUse
     ...over,
   };
 }
+
+/** The Entra settings that point Vigil at this fake (plus any extra setting). */
+export function fakeGraphEnv(g: FakeGraph, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ENTRA_TENANT_ID: g.tenantId,
+    ENTRA_CLIENT_ID: g.clientId,
+    ENTRA_CLIENT_SECRET: g.clientSecret,
+    ENTRA_AUTHORITY_HOST: g.authorityHost,
+    GRAPH_BASE_URL: g.graphBaseUrl,
+    ...extra,
+  };
+}

@@ -14,7 +14,7 @@ import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { rawEvent } from '../helpers/fake-atlassian.js';
 import { TOR_IP } from '../helpers/pipeline.js';
-import { T0, makeAlert } from '../ops/fixtures.js';
+import { DANA_T0 as T0, makeAlert } from '../fixtures/alert.js';
 
 /**
  * Finding 3 of issue 14: a display name that clears the analyst's screen, homes the cursor, sets the window

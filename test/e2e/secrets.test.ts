@@ -122,11 +122,21 @@ describe('secrets stay secret through a full flow', () => {
     await keep(await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer nope' } }));
     await keep(await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${S.metrics}` } }));
     await keep(await fetch(`${base}/readyz`));
+    // The refusals issue 14 added: headers checked before the body, a body over the limit, /readyz details.
+    await keep(await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' }));
+    await keep(await postSigned(`${base}/slack/events`, interactivity({ type: 'block_actions' }), { secret: S.signing, ts: Math.floor(Date.now() / 1000) - 900 }));
+    await keep(await fetch(`${base}/webhooks/atlassian`, { method: 'POST', headers: { authorization: `Bearer ${S.webhook}` }, body: 'x'.repeat(2 * 1_048_576) }));
+    await keep(await fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${S.metrics}` } }));
 
     // The click: Graph throttles once, then the revoke goes through.
     graph.throttle(/revokeSignInSessions$/, 1, 1);
     const click = { ...blockAction({ user: 'U0ALICE', actionId: ACTION.revoke, value: card.alertId, channel: 'C0ALERTS', ts: card.message.ts }), response_url: slack.responseUrl('revoke') };
-    await keep(await postSigned(`${base}/slack/events`, interactivity(click), { secret: S.signing }));
+    const clickTs = Math.floor(Date.now() / 1000);
+    await keep(await postSigned(`${base}/slack/events`, interactivity(click), { secret: S.signing, ts: clickTs }));
+    // The same signed request again (a replay): refused, and its answer swept too.
+    const replay = await postSigned(`${base}/slack/events`, interactivity(click), { secret: S.signing, ts: clickTs });
+    expect(replay.status).toBe(409);
+    await keep(replay);
     await waitFor('the revoke outcome', async () => (await app.store.getActionOutcome(card.alertId, 'revoke-sessions'))?.status === 'done', 30_000);
     await waitFor('the card updated', () => slack.of('chat.update').length > 0, 30_000);
     await app.drain();

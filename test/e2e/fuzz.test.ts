@@ -217,6 +217,8 @@ describe('fuzz', () => {
     expect(ok.status).toBe(202);
     expect(await ok.json()).toMatchObject({ accepted: 1 });
     const card = { channel: 'C0ALERTS', ts: '1700000000.000100' };
+    // The click is on fz-1's own card (a button naming another alert than its card's is refused).
+    await app.store.saveDelivery({ channel: 'slack', alertId: 'fz-1', revision: 1, ref: card, attempts: 0, deliveredAt: 1 });
     const res = await postSigned(`${base}/slack/events`, interactivity({ ...blockAction({ user: 'U0ALICE', actionId: ACTION.dismiss, selected: 'false-positive|fz-1', ...card }), response_url: fuzzSlack.responseUrl('final') }), { secret: SIGNING });
     expect(res.status).toBe(200);
     await waitFor('the dismissal', async () => (await app.store.getActionOutcome('fz-1', 'dismiss')) !== undefined);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActionsService } from '../../src/actions/execute.js';
-import { entraSchema } from '../../src/config/entra.js';
+import { entraSchema } from '../../src/actions/settings.js';
 import type { ActionOutcome } from '../../src/domain/index.js';
 import { fakeGraphEnv, graphUser, startFakeGraph, type FakeGraph, type GraphUser } from '../fakes/graph.js';
 import { ALICE, BOB, captureLogger, makeAlert, req, storeWith } from './helpers.js';

@@ -15,6 +15,7 @@ import { createActionRunner } from './action-runner.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackChannel } from './channel.js';
 import { registerSlashCommand } from './command.js';
+import { metadataKey } from './click-checks.js';
 import { registerCardInteractions } from './interactions.js';
 import { createSlackMessenger, registerAnswerHandlers } from './messenger.js';
 import { createResponderCheck } from './responders.js';
@@ -128,7 +129,8 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const channel = withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log });
   const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };
 
-  registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun });
+  const metaKey = metadataKey(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
+  registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun, metadataKey: metaKey });
   registerAnswerHandlers(bolt, messengerDeps);
   registerSlashCommand(bolt, { store: deps.store, status: deps.status, responders, client, sender, log, now: deps.now });
 

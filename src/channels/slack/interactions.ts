@@ -7,6 +7,7 @@ import type { ActionRunner } from './action-runner.js';
 import { dismissReasonText } from '../../domain/index.js';
 import { ACTION, SUSPEND_REASON, VIEW } from './ids.js';
 import { renderSuspendModal } from './messages.js';
+import { cardShowsAlert, signMetadata, verifyMetadata } from './click-checks.js';
 import { BlockActionBody, ModalMetaSchema, ViewSubmissionBody, cardLocation } from './payloads.js';
 import type { ResponderCheck } from './responders.js';
 import type { SlackSender } from './sender.js';
@@ -19,7 +20,11 @@ export interface InteractionDeps {
   client: WebClient;
   log: Logger;
   dryRun: boolean;
+  /** Signs and verifies the suspend modal's private_metadata (metadataKey of the signing secret). */
+  metadataKey: Buffer;
 }
+
+export const WRONG_CARD = '🚫 That button does not belong to this alert\'s card, so nothing was done.';
 
 export const NOT_AUTHORISED = "🚫 You are not an authorised Vigil responder, so nothing was done. Ask your security team to add you to SLACK_RESPONDERS.";
 
@@ -30,7 +35,13 @@ export const NOT_AUTHORISED = "🚫 You are not an authorised Vigil responder, s
 export function registerCardInteractions(app: App, deps: InteractionDeps): void {
   const { runner, log } = deps;
 
-  async function authorised(userId: string, where: { channel: string; ts: string; threadTs: string }): Promise<boolean> {
+  /** A responder, clicking on the card of the alert the button names (a signed click can still carry a forged value). */
+  async function authorised(userId: string, where: { channel: string; ts: string; threadTs: string }, alertId?: string): Promise<boolean> {
+    if (alertId !== undefined && !(await cardShowsAlert(deps.store, alertId, where))) {
+      log.warn({ user: userId, channel: where.channel, alertId: alertId.slice(0, 80) }, 'Slack click names an alert that is not on the clicked card: refused');
+      await runner.ephemeral(where, userId, WRONG_CARD);
+      return false;
+    }
     if (await deps.responders.isResponder(userId)) return true;
     log.warn({ user: userId, channel: where.channel }, 'Slack click by a user who is not a responder: refused');
     await runner.ephemeral(where, userId, NOT_AUTHORISED);
@@ -60,7 +71,7 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
       await ack();
       const p = parse(body);
       if (!p || !p.action.value) return;
-      if (!(await authorised(p.body.user.id, p.where))) return;
+      if (!(await authorised(p.body.user.id, p.where, p.action.value))) return;
       await runner.run({ alertId: p.action.value, kind, user: { id: p.body.user.id, name: p.body.user.name }, where: p.where });
     });
   }
@@ -69,8 +80,8 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
     await ack();
     const p = parse(body);
     if (!p) return;
-    if (!(await authorised(p.body.user.id, p.where))) return;
     const [value, alertId] = (p.action.selected_option?.value ?? '').split('|');
+    if (!(await authorised(p.body.user.id, p.where, alertId ?? ''))) return;
     const reason = dismissReasonText(value);
     if (!reason || !alertId) return runner.ephemeral(p.where, p.body.user.id, 'Pick a dismiss reason from the list.');
     await runner.run({ alertId, kind: 'dismiss', user: { id: p.body.user.id, name: p.body.user.name }, reason, where: p.where });
@@ -80,13 +91,13 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
     await ack();
     const p = parse(body);
     if (!p || !p.action.value) return;
-    if (!(await authorised(p.body.user.id, p.where))) return;
+    if (!(await authorised(p.body.user.id, p.where, p.action.value))) return;
     const alert = await deps.store.getAlert(p.action.value);
     if (!alert) return runner.ephemeral(p.where, p.body.user.id, 'This alert no longer exists.');
     if (!p.body.trigger_id) return runner.ephemeral(p.where, p.body.user.id, 'Slack sent no trigger id; press Suspend again.');
     try {
       await deps.sender.call('views.open', () =>
-        deps.client.views.open({ trigger_id: p.body.trigger_id!, view: renderSuspendModal(alert, { alertId: alert.id, ...p.where }, deps.dryRun) }),
+        deps.client.views.open({ trigger_id: p.body.trigger_id!, view: renderSuspendModal(alert, { alertId: alert.id, ...p.where }, deps.dryRun, (json) => signMetadata(deps.metadataKey, json)) }),
       );
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'could not open the suspend modal');
@@ -96,7 +107,9 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
 
   app.view(VIEW.suspend, async ({ ack, body }) => {
     const parsed = ViewSubmissionBody.safeParse(body);
-    const metaRaw = parsed.success ? safeJson(parsed.data.view.private_metadata) : undefined;
+    // Only metadata Vigil itself signed when it opened the modal is believed (a forged submission cannot name another alert).
+    const signed = parsed.success ? verifyMetadata(deps.metadataKey, parsed.data.view.private_metadata) : undefined;
+    const metaRaw = signed ? safeJson(signed) : undefined;
     const meta = ModalMetaSchema.safeParse(metaRaw);
     const reason = parsed.success ? parsed.data.view.state.values[SUSPEND_REASON.block]?.[SUSPEND_REASON.action]?.value?.trim() : undefined;
     if (!parsed.success || !meta.success) {
@@ -110,7 +123,7 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
     await ack();
     const user = parsed.data.user;
     const where = { channel: meta.data.channel, ts: meta.data.ts, threadTs: meta.data.threadTs };
-    if (!(await authorised(user.id, where))) return;
+    if (!(await authorised(user.id, where, meta.data.alertId))) return;
     await runner.run({ alertId: meta.data.alertId, kind: 'suspend', user: { id: user.id, name: user.name }, reason: reason.slice(0, 1000), where });
   });
 }

@@ -43,12 +43,12 @@ export interface ModalMeta {
 }
 
 /** The reason modal Suspend opens. private_metadata carries where the card is (≤3000 chars). */
-export function renderSuspendModal(alert: Alert, meta: ModalMeta, dryRun: boolean): ModalView {
+export function renderSuspendModal(alert: Alert, meta: ModalMeta, dryRun: boolean, sign: (json: string) => string = (json) => json): ModalView {
   const who = alert.actor.email ?? alert.actor.name ?? alert.actor.id;
   return {
     type: 'modal',
     callback_id: VIEW.suspend,
-    private_metadata: truncate(JSON.stringify(meta), LIMITS.privateMetadata),
+    private_metadata: sign(truncate(JSON.stringify(meta), LIMITS.privateMetadata - 50)),
     title: { type: 'plain_text', text: plain('Suspend user', LIMITS.modalTitle) },
     submit: { type: 'plain_text', text: plain(dryRun ? 'Suspend (dry run)' : 'Suspend', LIMITS.modalTitle) },
     close: { type: 'plain_text', text: 'Cancel' },

@@ -26,7 +26,7 @@ export function formatAlertTable(alerts: Alert[]): string {
     a.title,
   ].map(safe));
   const header = ['first seen (UTC)', 'severity', 'detection', 'actor', 'events', 'title'];
-  const widths = header.map((h, i) => Math.min(i === 5 ? 80 : 40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const widths = header.map((h, i) => Math.min(i === 5 ? 80 : 40, rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length)));
   const fmt = (r: string[]) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ');
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }

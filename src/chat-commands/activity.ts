@@ -1,5 +1,5 @@
 import type { Alert } from '../domain/index.js';
-import type { ActivityItem, UserActivity } from '../pipeline/activity.js';
+import type { ActivityItem, UserActivity } from '../store/activity.js';
 
 const DAY = 86_400_000;
 const IMPERSONATION = new Set(['user_logged_in_as_user']);

@@ -1,5 +1,4 @@
 import type { Alert } from '../domain/index.js';
-import { readActivity } from '../pipeline/activity.js';
 import type { Store } from '../store/store.js';
 import { summarizeActivity, type ActivityReport } from './activity.js';
 import { listAlerts, type AlertsReport } from './alerts.js';
@@ -46,7 +45,7 @@ export async function runCommand(cmd: Command, deps: CommandDeps): Promise<Comma
       return listAlerts(await loadAlerts(deps.store, cmd.openOnly ? open : () => true, max), { openOnly: cmd.openOnly });
     }
     case 'activity': {
-      const activity = await readActivity(deps.store, cmd.who);
+      const activity = await deps.store.readActivity(cmd.who);
       const alerts = activity ? (await loadAlerts(deps.store, (e) => e.status === 'open' || e.status === 'in-progress', max)).filter((a) => a.actor.id === activity.accountId) : [];
       return summarizeActivity({ who: cmd.who, activity, alerts, days: cmd.days, now });
     }

@@ -1,5 +1,6 @@
 import type { Alert, NormalizedEvent } from '../domain/index.js';
-import { initialEngineState, runDetections, type EngineOptions, type EngineState } from '../detections/engine.js';
+import { applyChanges, evaluateBatch, initialEngineState, type EngineOptions, type EngineState } from '../detections/engine.js';
+import { untrustedTime } from '../pipeline/clock.js';
 import type { Enricher } from '../enrich/index.js';
 import type { Logger } from '../log.js';
 import { normalizeAtlassianEvent } from '../sources/atlassian/normalize.js';
@@ -29,6 +30,8 @@ export interface ReplayResult {
   skipped: number;
   /** Events dropped because their id was seen before in the file. */
   duplicates: number;
+  /** Events held back because their time cannot be trusted (far future, before 2015). */
+  quarantined: number;
 }
 
 /** A binary min-heap on event time (then arrival order), for the reorder buffer. */
@@ -81,7 +84,9 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const heap = createHeap();
   const alerts = new Map<string, Alert>();
   const seen = new Set<string>();
-  let state: EngineState = initialEngineState();
+  const state: EngineState = initialEngineState();
+  const wall = Date.now();
+  let quarantined = 0;
   let batch: NormalizedEvent[] = [];
   let events = 0;
   let skipped = 0;
@@ -91,8 +96,9 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const flush = () => {
     if (batch.length === 0) return;
     batch.sort((a, b) => a.time - b.time); // stable: equal times keep file order
-    const r = runDetections(batch, state, opts.engine);
-    state = r.state;
+    // One state for the whole file, changed in place: no per-batch copy of every actor.
+    const r = evaluateBatch(batch, state, opts.engine);
+    applyChanges(state, r.changes);
     for (const a of r.alerts) alerts.set(a.id, a);
     batch = [];
   };
@@ -119,6 +125,12 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
       }
       seen.add(n.event.id);
       if (seen.size > Math.max(window, 10_000) * 20) seen.clear();
+      // An event's time is evidence, not a clock: far-future or pre-2015 times are held back (counted).
+      if (untrustedTime(n.event, wall)) {
+        quarantined++;
+        opts.log.warn({ file: opts.file, line: item.line, eventId: n.event.id.slice(0, 200), reason: untrustedTime(n.event, wall) }, 'quarantined an event whose time cannot be trusted');
+        continue;
+      }
       events++;
       if (window === 0) release(n.event);
       else {
@@ -130,5 +142,5 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   }
   while (heap.size > 0) release(heap.pop()!);
   flush();
-  return { alerts: [...alerts.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id)), events, skipped, duplicates };
+  return { alerts: [...alerts.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id)), events, skipped, duplicates, quarantined };
 }

@@ -1,49 +1,28 @@
 import type { Alert, NormalizedEvent } from '../domain/index.js';
 import { countryOf, isInteractive } from './lib/event.js';
 import { stableId } from './lib/hash.js';
+import {
+  MAX_ACTOR_COUNTRIES,
+  MAX_ORG_COUNTRIES,
+  applyChanges,
+  dict,
+  touchCapped,
+  type ActorRecord,
+  type EngineState,
+  type KeyedRecord,
+  type OpenAlert,
+  type StateChanges,
+} from './state.js';
 import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings } from './types.js';
+
+export * from './state.js';
 
 const DAY = 86_400_000;
 export const LEARNING_MS = 7 * DAY;
 export const BASELINE_MS = 30 * DAY;
 const MAX_EVENT_IDS = 100;
-/** How long open alerts and stale per-user state are kept after their last event. */
-const KEEP_MS = BASELINE_MS + DAY;
-
-/** An open (still growing) alert, kept in engine state so later events extend it. */
-export interface OpenAlert {
-  alertId: string;
-  firstSeen: number;
-  lastSeen: number;
-  count: number;
-  revision: number;
-  eventIds: string[];
-}
-
-/** Per actor: first and last activity (learning), countries used interactively, each detection's state. */
-export interface UserRecord {
-  first: number;
-  last: number;
-  countries: Record<string, number>;
-  d: Record<string, unknown>;
-}
-
-/** Engine state: plain JSON, persisted with the sweep checkpoint. */
-export interface EngineState {
-  version: 2;
-  /** Engine clock: newest event time seen. */
-  now: number;
-  orgFirstSeen?: number;
-  users: Record<string, UserRecord>;
-  /** State of detections keyed other than by actor (e.g. policies grouped by IP): `${detection}\0${key}`. */
-  keyed: Record<string, unknown>;
-  /** Org-wide country usage: country → latest time (ms). */
-  orgCountries: Record<string, number>;
-  /** detection id + group key → open alert. */
-  open: Record<string, OpenAlert>;
-  /** Engine time of the last sweep over stale state. */
-  prunedAt: number;
-}
+/** How long open alerts and an idle actor's baseline are kept after their last event. */
+export const KEEP_MS = BASELINE_MS + DAY;
 
 export interface EngineOptions {
   detections: readonly AnyDetection[];
@@ -51,23 +30,29 @@ export interface EngineOptions {
   settings: (detectionId: string) => DetectionSettings;
 }
 
-export interface RunResult {
+export interface BatchResult {
   /** New or grown alerts (full objects), in the order they changed. */
   alerts: Alert[];
+  /** The org record and every actor and keyed record the batch changed. */
+  changes: StateChanges;
+}
+
+export interface RunResult extends BatchResult {
   state: EngineState;
 }
 
-export function initialEngineState(): EngineState {
-  return { version: 2, now: 0, users: {}, keyed: {}, orgCountries: {}, open: {}, prunedAt: 0 };
-}
-
-/** Accept a persisted state only if it has the expected shape; otherwise undefined (the caller starts fresh and logs it). */
-export function reviveEngineState(raw: unknown): EngineState | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const s = raw as Partial<EngineState>;
-  const isObj = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
-  if (s.version !== 2 || typeof s.now !== 'number' || !isObj(s.users) || !isObj(s.keyed) || !isObj(s.open) || !isObj(s.orgCountries)) return undefined;
-  return { ...initialEngineState(), ...s } as EngineState;
+/** The state slots `${detection}\0${key}` a batch of events needs loaded (keyed detections only). */
+export function keyedSlots(events: readonly NormalizedEvent[], opts: EngineOptions): Set<string> {
+  const slots = new Set<string>();
+  for (const det of opts.detections) {
+    if (!det.stateKey || !det.initialState) continue;
+    for (const e of events) {
+      if (!det.accepts(e)) continue;
+      const key = det.stateKey(e);
+      if (key !== undefined) slots.add(`${det.id}\u0000${key}`);
+    }
+  }
+  return slots;
 }
 
 function excluded(draft: AlertDraft, s: DetectionSettings): boolean {
@@ -82,53 +67,57 @@ function excluded(draft: AlertDraft, s: DetectionSettings): boolean {
   return ips.some((ip) => (s.excludeIp ? s.excludeIp(ip) : s.excludeIps.includes(ip)));
 }
 
+const copyActor = (a: ActorRecord): ActorRecord => ({ first: a.first, last: a.last, countries: dict(a.countries), d: dict(a.d), open: dict(a.open) });
+
 /**
- * Run events through every enabled detection. Pure: `prior` is never modified (state is copied on write, per
- * actor and detection), so the same events and state always give the same alerts and state. Events are taken
- * in the order given (callers sort by time); late events are placed by their own time by each detection.
+ * Run a batch of events through every enabled detection. Pure: `prior` is never modified (records are copied on
+ * first write), so the same events and state always give the same alerts and changes. Events are taken in the
+ * order given (callers sort by time); late events are placed by their own time by each detection.
  */
-export function runDetections(events: readonly NormalizedEvent[], prior: EngineState, opts: EngineOptions): RunResult {
-  const state: EngineState = {
-    ...prior,
-    users: { ...prior.users },
-    keyed: { ...prior.keyed },
-    orgCountries: { ...prior.orgCountries },
-    open: { ...prior.open },
-  };
-  /** Records copied (or created) in this run, by actor id. */
-  const ownedUsers = new Map<string, UserRecord>();
-  /** State objects created or copied in this run (so they may be changed in place). */
+export function evaluateBatch(events: readonly NormalizedEvent[], prior: EngineState, opts: EngineOptions): BatchResult {
+  const org = { ...prior.org, countries: dict(prior.org.countries) };
+  const actors = new Map<string, ActorRecord>();
+  const keyed = new Map<string, KeyedRecord>();
+  /** Detection state objects created or copied in this batch (so they may be changed in place). */
   const owned = new WeakSet<object>();
   const changed = new Map<string, Alert>();
 
-  const userRecord = (id: string, time: number): UserRecord => {
-    let rec = ownedUsers.get(id);
+  const actorRecord = (id: string, time: number): ActorRecord => {
+    let rec = actors.get(id);
     if (rec) return rec;
-    const prev = state.users[id];
-    rec = prev ? { ...prev, countries: { ...prev.countries }, d: { ...prev.d } } : { first: time, last: time, countries: {}, d: {} };
-    state.users[id] = rec;
-    ownedUsers.set(id, rec);
+    const prev = prior.actors.get(id);
+    rec = prev ? copyActor(prev) : { first: time, last: time, countries: dict(), d: dict(), open: dict() };
+    // An actor idle for the whole baseline starts a new one (its `first` stays: learning is once per actor).
+    if (prev && prev.last < org.now - KEEP_MS) Object.assign(rec, { countries: dict(), d: dict(), open: dict() });
+    actors.set(id, rec);
     return rec;
   };
-  const own = (det: AnyDetection, store: Record<string, unknown>, slot: string): unknown => {
-    let s = store[slot];
+  const keyedRecord = (slot: string): KeyedRecord => {
+    let rec = keyed.get(slot);
+    if (!rec) keyed.set(slot, (rec = { ...prior.keyed.get(slot) }));
+    return rec;
+  };
+  const own = (det: AnyDetection, s: unknown): unknown => {
     if (s === undefined) s = det.initialState!();
     else if (typeof s === 'object' && s !== null && owned.has(s)) return s;
     else s = det.cloneState ? det.cloneState(s) : structuredClone(s);
     if (typeof s === 'object' && s !== null) owned.add(s);
-    store[slot] = s;
     return s;
   };
+  const openSlot = (det: AnyDetection, draft: AlertDraft, rec: ActorRecord) =>
+    draft.groupKey === undefined
+      ? { get: () => rec.open[det.id], set: (o: OpenAlert) => (rec.open[det.id] = o) }
+      : ((k: KeyedRecord) => ({ get: () => k.open, set: (o: OpenAlert) => (k.open = o) }))(keyedRecord(`${det.id}\u0000${draft.groupKey}`));
 
   for (const event of events) {
-    if (event.time > state.now) state.now = event.time;
-    if (state.orgFirstSeen === undefined || event.time < state.orgFirstSeen) state.orgFirstSeen = event.time;
-    const rec = userRecord(event.actor.id, event.time);
+    if (event.time > org.now) org.now = event.time;
+    if (org.first === undefined || event.time < org.first) org.first = event.time;
+    const rec = actorRecord(event.actor.id, event.time);
     if (event.time < rec.first) rec.first = event.time;
     if (event.time > rec.last) rec.last = event.time;
-    const learning = event.time - state.orgFirstSeen < LEARNING_MS || event.time - rec.first < LEARNING_MS;
+    const learning = event.time - org.first < LEARNING_MS || event.time - rec.first < LEARNING_MS;
     // One context per event; only `settings` changes between detections (detections never keep it).
-    const ctx: DetectionContext = { settings: undefined as unknown as DetectionSettings, learning, userCountries: rec.countries, orgCountries: state.orgCountries };
+    const ctx: DetectionContext = { settings: undefined as unknown as DetectionSettings, learning, userCountries: rec.countries, orgCountries: org.countries };
 
     for (const det of opts.detections) {
       if (!det.accepts(event)) continue;
@@ -137,50 +126,54 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
       let detState: unknown;
       if (det.initialState) {
         const key = det.stateKey?.(event);
-        detState = key === undefined ? own(det, rec.d, det.id) : own(det, state.keyed, `${det.id}\u0000${key}`);
+        if (key === undefined) detState = rec.d[det.id] = own(det, rec.d[det.id]);
+        else {
+          const k = keyedRecord(`${det.id}\u0000${key}`);
+          detState = k.s = own(det, k.s);
+        }
       }
       ctx.settings = settings;
       const drafts = det.evaluate(event, detState, ctx);
       if (det.needsBaseline && learning) continue;
       for (const draft of drafts) {
         if (excluded(draft, settings)) continue;
-        const alert = mergeDraft(det, draft, state, changed);
+        const alert = mergeDraft(det, draft, openSlot(det, draft, rec), changed);
         if (alert) changed.set(alert.id, alert);
       }
     }
     const country = countryOf(event);
     if (country && isInteractive(event)) {
-      if ((rec.countries[country] ?? 0) < event.time) rec.countries[country] = event.time;
-      if ((state.orgCountries[country] ?? 0) < event.time) state.orgCountries[country] = event.time;
+      touchCapped(rec.countries, country, event.time, MAX_ACTOR_COUNTRIES);
+      touchCapped(org.countries, country, event.time, MAX_ORG_COUNTRIES);
     }
   }
-  prune(state, ownedUsers);
-  return { alerts: [...changed.values()], state };
+  prune(org.now - KEEP_MS, org.countries, actors, keyed);
+  return { alerts: [...changed.values()], changes: { org, actors, keyed } };
 }
 
-/** Forget what no baseline needs any more: old countries and open alerts; once a day, stale users' detection state. */
-function prune(state: EngineState, ownedUsers: Map<string, UserRecord>): void {
-  const horizon = state.now - KEEP_MS;
-  for (const [k, o] of Object.entries(state.open)) if (o.lastSeen < horizon) delete state.open[k];
-  for (const [c, t] of Object.entries(state.orgCountries)) if (t < horizon) delete state.orgCountries[c];
-  for (const rec of ownedUsers.values()) {
-    for (const [c, t] of Object.entries(rec.countries)) if (t < horizon) delete rec.countries[c];
+/** `evaluateBatch` with the changes applied to a copy of `prior` (tests and small callers). */
+export function runDetections(events: readonly NormalizedEvent[], prior: EngineState, opts: EngineOptions): RunResult {
+  const r = evaluateBatch(events, prior, opts);
+  const state: EngineState = { version: 3, org: prior.org, actors: new Map(prior.actors), keyed: new Map(prior.keyed) };
+  applyChanges(state, r.changes);
+  return { ...r, state };
+}
+
+/** Forget what no baseline needs any more, in the records this batch touched: old countries and open alerts. */
+function prune(horizon: number, orgCountries: Record<string, number>, actors: Map<string, ActorRecord>, keyed: Map<string, KeyedRecord>): void {
+  for (const c in orgCountries) if (orgCountries[c]! < horizon) delete orgCountries[c];
+  for (const rec of actors.values()) {
+    for (const c in rec.countries) if (rec.countries[c]! < horizon) delete rec.countries[c];
+    for (const d in rec.open) if (rec.open[d]!.lastSeen < horizon) delete rec.open[d];
   }
-  if (state.now - state.prunedAt < DAY) return;
-  state.prunedAt = state.now;
-  for (const [id, rec] of Object.entries(state.users)) {
-    // Keep `first` for ever (learning is per user); drop everything else of users idle for the whole baseline.
-    if (rec.last < horizon && (Object.keys(rec.d).length > 0 || Object.keys(rec.countries).length > 0))
-      state.users[id] = { first: rec.first, last: rec.last, countries: {}, d: {} };
-  }
+  for (const rec of keyed.values()) if (rec.open && rec.open.lastSeen < horizon) delete rec.open;
 }
 
 /** Open a new alert or grow the open one; undefined when the draft adds nothing (all its events already counted). */
-function mergeDraft(det: AnyDetection, draft: AlertDraft, state: EngineState, changed: Map<string, Alert>): Alert | undefined {
+function mergeDraft(det: AnyDetection, draft: AlertDraft, slot: { get(): OpenAlert | undefined; set(o: OpenAlert): void }, changed: Map<string, Alert>): Alert | undefined {
   const group = draft.groupKey ?? draft.event.actor.id;
-  const key = `${det.id}\u0000${group}`;
   const first = draft.firstTime ?? draft.time;
-  let open = state.open[key];
+  let open = slot.get();
   if (!open || draft.time > open.lastSeen + det.windowMs || first < open.firstSeen - det.windowMs) {
     open = { alertId: stableId(det.id, group, first), firstSeen: first, lastSeen: draft.time, count: 0, revision: 0, eventIds: [] };
   }
@@ -201,7 +194,7 @@ function mergeDraft(det: AnyDetection, draft: AlertDraft, state: EngineState, ch
     revision: open.revision + 1,
     eventIds: [...ids].slice(-MAX_EVENT_IDS),
   };
-  state.open[key] = open;
+  slot.set(open);
   const previous = changed.get(open.alertId);
   return {
     id: open.alertId,

@@ -61,7 +61,7 @@ export const unusualImpersonation: Detection<ImpState> = {
       facts: { targets: distinct, previous30d: previous.length, reason },
       eventIds: ids,
       time: event.time,
-      firstTime: Math.min(...state.imps.filter((x) => ids.includes(x.id)).map((x) => x.t)),
+      firstTime: state.imps.reduce((m, x) => (x.t < m && ids.includes(x.id) ? x.t : m), event.time),
       event,
     };
     return [draft];

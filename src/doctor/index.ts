@@ -69,7 +69,7 @@ const MARK: Record<DoctorRow['status'], string> = { pass: 'PASS', warn: 'WARN', 
 
 /** A plain-text table: status, check, detail; the fix under every row that is not a pass. */
 export function formatDoctorTable(rows: DoctorRow[]): string {
-  const w = Math.max(5, ...rows.map((r) => r.check.length));
+  const w = rows.reduce((m, r) => Math.max(m, r.check.length), 5);
   const out = [`STATUS  ${'CHECK'.padEnd(w)}  DETAIL`];
   for (const r of rows) {
     // Details quote what the services answered (channel names, error messages): shown, never obeyed.

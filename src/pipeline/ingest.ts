@@ -1,10 +1,10 @@
 import type { Alert, NormalizedEvent } from '../domain/index.js';
-import { initialEngineState, reviveEngineState, runDetections, type EngineOptions } from '../detections/engine.js';
+import { evaluateBatch, keyedSlots, reviveActor, reviveKeyed, reviveOrg, initialEngineState, type EngineOptions, type EngineState } from '../detections/engine.js';
 import type { Enricher } from '../enrich/index.js';
 import { createMutex, type Mutex } from '../lib/mutex.js';
 import type { Logger } from '../log.js';
-import type { Checkpoint, Store } from '../store/store.js';
-import { recordActivity } from './activity.js';
+import type { Store } from '../store/store.js';
+import { untrustedTime } from './clock.js';
 
 export interface PipelineOptions {
   store: Store;
@@ -13,10 +13,11 @@ export interface PipelineOptions {
   enricher: Enricher;
   engine: EngineOptions;
   log: Logger;
-  /** How long processed event ids are remembered for dedupe (overlap re-reads, webhook + sweep). */
+  /** How long processed event ids are remembered for dedupe (overlap re-reads, webhook + sweep), wall clock. */
   seenWindowMs: number;
+  /** The receiving clock: events too far ahead of it are quarantined. */
   now?: () => number;
-  /** Test seam: runs after alerts are stored and before the checkpoint is written (a crash here must be safe). */
+  /** Test seam: runs after alerts are stored and before the batch's one write (a crash here must be safe). */
   beforeCommit?: () => Promise<void> | void;
   onIngested?: (info: IngestResult) => void;
   /** Batch mutex; several replicas pass the store lock (src/pipeline/lock.ts). Default: in-process. */
@@ -34,14 +35,37 @@ export interface IngestResult {
   received: number;
   duplicates: number;
   processed: number;
+  /** Events held back because their time cannot be trusted (never fed to detections or activity). */
+  quarantined: number;
   alerts: Alert[];
 }
 
+/** Turn stored records into the state the engine runs against (a record of the wrong shape starts afresh). */
+function reviveState(rec: Awaited<ReturnType<Store['loadStateRecords']>>, log: Logger, orgKey: string): EngineState {
+  const state = initialEngineState();
+  if (rec.org !== undefined) {
+    const org = reviveOrg(rec.org);
+    if (!org) throw new Error(`the org detection state of ${orgKey} has an unknown shape; refusing to reset it (see docs/upgrading.md)`);
+    state.org = org;
+  }
+  for (const [id, raw] of rec.actors) {
+    const a = reviveActor(raw);
+    if (a) state.actors.set(id, a);
+    else log.warn('one actor’s stored detection state has an unknown shape; that actor starts afresh');
+  }
+  for (const [slot, raw] of rec.keyed) {
+    const k = reviveKeyed(raw);
+    if (k) state.keyed.set(slot, k);
+  }
+  return state;
+}
+
 /**
- * The one path every event takes (sweep pages, webhook pushes, demo): dedupe on event id → enrich → detect →
- * store alerts (queued for delivery) → store activity → commit checkpoint (cursor, watermark, engine state, seen
- * ids) in ONE write. A crash before that write replays the batch: alert ids are deterministic and the store
- * merges, so nothing is lost and nothing is doubled. Batches are processed one at a time.
+ * The one path every event takes (sweep pages, webhook pushes, demo): dedupe on event id → quarantine
+ * untrusted times → enrich → load the state of the batch's actors → detect → store alerts (queued for
+ * delivery) → ONE atomic write of the changed state, activity, seen ids and checkpoint. A crash before that
+ * write replays the batch: alert ids are deterministic and the store merges, so nothing is lost and nothing is
+ * doubled. Batches are processed one at a time; cost follows the batch, not the org.
  */
 export function createPipeline(opts: PipelineOptions) {
   const exclusive = opts.exclusive ?? createMutex();
@@ -49,37 +73,43 @@ export function createPipeline(opts: PipelineOptions) {
 
   function ingest(events: readonly NormalizedEvent[], io: IngestOptions = {}): Promise<IngestResult> {
     return exclusive(async () => {
-      const cp: Checkpoint = (await opts.store.getCheckpoint(opts.orgId)) ?? { seen: {}, updatedAt: 0 };
-      let state = reviveEngineState(cp.engine);
-      if (!state) {
-        if (cp.engine !== undefined) opts.log.warn('stored detection state has an unknown shape; starting fresh');
-        state = initialEngineState();
-      }
-      const seen = { ...cp.seen };
+      const unique = new Map<string, NormalizedEvent>();
+      for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
+      const ids = [...unique.keys()];
+      const { checkpoint: cp, seen } = await opts.store.beginBatch(opts.orgId, ids, opts.seenWindowMs);
+      const wall = now();
       const fresh: NormalizedEvent[] = [];
-      for (const e of events) {
-        if (seen[e.id] !== undefined) continue;
-        seen[e.id] = e.processedAt;
-        fresh.push(e);
-      }
-      const enriched = fresh.map((e) => opts.enricher.enrich(e));
-      // Detections window on event time; a stable sort keeps processing order for equal times.
-      const ordered = [...enriched].sort((a, b) => a.time - b.time);
-      const { alerts, state: next } = runDetections(ordered, state, opts.engine);
-      await opts.store.saveAlerts(alerts);
-      if (enriched.length > 0) await recordActivity(opts.store, ordered);
-
-      const newest = Math.max(0, ...Object.values(seen));
-      for (const [id, at] of Object.entries(seen)) if (at < newest - opts.seenWindowMs) delete seen[id];
-      await opts.beforeCommit?.();
-      await opts.store.saveCheckpoint(opts.orgId, {
-        cursor: io.cursor === undefined ? cp.cursor : (io.cursor ?? undefined),
-        watermark: io.watermark !== undefined ? Math.max(io.watermark, cp.watermark ?? 0) : cp.watermark,
-        engine: next,
-        seen,
-        updatedAt: now(),
+      const quarantined: { event: NormalizedEvent; reason: string }[] = [];
+      const newIds: string[] = [];
+      ids.forEach((id, i) => {
+        if (seen[i]) return;
+        newIds.push(id);
+        const e = unique.get(id)!;
+        const reason = untrustedTime(e, wall);
+        if (reason) quarantined.push({ event: e, reason });
+        else fresh.push(e);
       });
-      const result = { received: events.length, duplicates: events.length - fresh.length, processed: fresh.length, alerts };
+      for (const q of quarantined) opts.log.warn({ eventId: q.event.id.slice(0, 200), reason: q.reason }, 'quarantined an event whose time cannot be trusted');
+
+      // Detections window on event time; a stable sort keeps processing order for equal times.
+      const ordered = fresh.map((e) => opts.enricher.enrich(e)).sort((a, b) => a.time - b.time);
+      const actorIds = [...new Set(ordered.map((e) => e.actor.id))];
+      const slots = [...keyedSlots(ordered, opts.engine)];
+      const state = reviveState(await opts.store.loadStateRecords(opts.orgId, actorIds, slots), opts.log, opts.orgId);
+      const { alerts, changes } = evaluateBatch(ordered, state, opts.engine);
+      await opts.store.saveAlerts(alerts);
+      await opts.beforeCommit?.();
+      const cursor = io.cursor === undefined ? cp?.cursor : (io.cursor ?? undefined);
+      const watermark = io.watermark !== undefined ? Math.max(io.watermark, cp?.watermark ?? 0) : cp?.watermark;
+      await opts.store.commitBatch(opts.orgId, {
+        ...(ordered.length > 0 ? { state: changes } : {}),
+        activity: ordered,
+        seenIds: newIds,
+        seenTtlMs: opts.seenWindowMs,
+        quarantined,
+        checkpoint: { ...(cursor !== undefined ? { cursor } : {}), ...(watermark !== undefined ? { watermark } : {}) },
+      });
+      const result = { received: events.length, duplicates: events.length - newIds.length, processed: fresh.length, quarantined: quarantined.length, alerts };
       opts.onIngested?.(result);
       return result;
     });

@@ -1,11 +1,30 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every key namespace Vigil writes, in one place. Keys are plain strings inside one keyv namespace
  * (`vigil`), so a Redis or SQLite shared by several tools never collides with them.
  */
+/**
+ * Ids from outside (actor ids, event ids, group keys) go into keys as they are when short; a long one is
+ * replaced by its SHA-256, so no caller can make a key longer than the stores accept (VARCHAR(255)).
+ */
+function id(raw: string): string {
+  return raw.length <= 120 ? raw : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
 export const keys = {
-  /** Sweep checkpoint: cursor + processedAt watermark + detection engine state, written atomically as one value. */
+  /** Sweep checkpoint: cursor + processedAt watermark (small: detection state lives per actor). */
   checkpoint: (orgId: string) => `checkpoint:${orgId}`,
-  /** Engine state for streamed (webhook) and sweep events share this checkpoint; replay never touches the store. */
+  /** Org-wide detection state: engine clock, the org's first event, countries used (bounded). */
+  engineOrg: (orgId: string) => `engine:${orgId}:org`,
+  /** One actor's detection state (first/last seen, countries, each detection's state, open alerts). */
+  engineActor: (orgId: string, actorId: string) => `engine:${orgId}:actor:${id(actorId)}`,
+  /** A keyed detection state (`${detection}\0${key}`, e.g. a policy grouped by IP) and its open alert. */
+  engineKeyed: (orgId: string, slot: string) => `engine:${orgId}:keyed:${id(slot)}`,
+  /** A processed event id, kept (with a time to live on the wall clock) for dedupe of overlaps and webhook + sweep. */
+  seen: (orgId: string, eventId: string) => `seen:${orgId}:${id(eventId)}`,
+  /** An event held back because its time cannot be trusted (far future, absurdly old), kept for inspection. */
+  quarantine: (orgId: string, eventId: string) => `quarantine:${orgId}:${id(eventId)}`,
   alert: (alertId: string) => `alert:${alertId}`,
   /** Ordered list of alert ids with lastSeen, for listing and export. */
   alertIndex: () => 'alerts:index',
@@ -32,8 +51,10 @@ export const keys = {
   teamsInvoke: (invokeId: string) => `teams:invoke:${invokeId}`,
   /** Cached responder group membership, per platform. */
   responders: (platform: string) => `responders:${platform}`,
-  /** A user's recent activity (compact events, last 30 days), for the activity lookup commands. */
+  /** Version 1 layout: a user's whole 30-day activity in one value (read only by the migration). */
   activity: (accountId: string) => `activity:${accountId}`,
+  /** One day (UTC, yyyy-mm-dd) of a user's activity; days expire whole. */
+  activityDay: (accountId: string, day: string) => `activity:${id(accountId)}:${day}`,
   /** Lower-cased email → Atlassian account id, learned from events. */
   userByEmail: (email: string) => `user-by-email:${email.toLowerCase()}`,
   /** Free-form per-integration state (e.g. API key expiry warnings already sent). */

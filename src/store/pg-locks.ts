@@ -19,7 +19,7 @@ const FENCE_KEEP = '7 days';
 /** Expired leases and old counters are deleted at most this often per process. */
 const PRUNE_EVERY_MS = 60_000;
 
-/** The lock tables, created with the store's own table (src/store/pg-kv.ts). */
+/** The lock tables, created with the store's own table (src/store/backends/postgres.ts). */
 export const LOCK_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS ${LOCKS} (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS ${LOCKS}_expires ON ${LOCKS} (expires_at)`,

@@ -2,18 +2,23 @@ import { z } from 'zod';
 import { Alert, ActionOutcome, SEVERITY_RANK } from '../domain/index.js';
 import { CARD_ACTION_KINDS, buildAlertView, type AlertView } from '../domain/alert-view.js';
 import { keys } from './keys.js';
-import type { KV } from './kv.js';
+import type { NormalizedEvent } from '../domain/index.js';
+import { activityWrites, readActivity } from './activity.js';
+import { loadStateRecords, stateRecordWrites, type StateRecords } from './engine-state.js';
+import type { KV, WriteOp } from './kv.js';
 import { createLocalLockBackend, createLocks } from './locks.js';
+import { migrateLegacyCheckpoint } from './migrate.js';
 
 export const Checkpoint = z.object({
+  /** 3 since detection state moved out to per-actor records; absent in stores written by Vigil 0.1. */
+  version: z.literal(3).optional(),
   /** events-stream cursor to resume from (returned even on the last page). */
   cursor: z.string().optional(),
   /** Highest processedAt seen, epoch ms: the fallback when the cursor is rejected. */
   watermark: z.number().optional(),
-  /** Detection engine state (opaque to the store; the engine validates its own shape). */
+  /** Vigil 0.1 only: the whole detection state and the seen ids (converted on first start, see migrate.ts). */
   engine: z.unknown().optional(),
-  /** Event ids already processed, with their processedAt, pruned to the overlap window. */
-  seen: z.record(z.string(), z.number()).default({}),
+  seen: z.record(z.string(), z.number()).optional(),
   updatedAt: z.number(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
@@ -87,9 +92,27 @@ export function mergeAlert(existing: Alert | undefined, incoming: Alert): Alert 
   };
 }
 
+/** Quarantined events are kept a week for inspection. */
+const QUARANTINE_TTL_MS = 7 * 86_400_000;
+
+export interface BatchCommit {
+  /** Changed detection state records (absent when the batch changed none). */
+  state?: StateRecords;
+  /** Events to record in the users' activity. */
+  activity: readonly NormalizedEvent[];
+  /** Event ids now processed (fresh and quarantined), remembered for `seenTtlMs` of wall-clock time. */
+  seenIds: readonly string[];
+  seenTtlMs: number;
+  quarantined: readonly { event: NormalizedEvent; reason: string }[];
+  checkpoint: Pick<Checkpoint, 'cursor' | 'watermark'>;
+}
+
 /** Read a value and parse it; a corrupt value is reported, never silently used. */
 async function read<T>(kv: KV, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const raw = await kv.get(key);
+  return parse(key, await kv.get(key), schema);
+}
+
+function parse<T>(key: string, raw: unknown, schema: z.ZodType<T>): T | undefined {
   if (raw === undefined || raw === null) return undefined;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`store value at ${key} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
@@ -100,7 +123,8 @@ async function read<T>(kv: KV, key: string, schema: z.ZodType<T>): Promise<T | u
  * The typed store. Every read goes through zod; list-shaped values are updated under one in-process
  * mutex (multi-replica deployments additionally take the store lock around sweeps and drains).
  */
-export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
+export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => number } = {}) {
+  const clock = opts.now ?? Date.now;
   const locks = createLocks(kv.locks ?? createLocalLockBackend());
   // Shared lists (outbox, alert index, audit trails) are read-modify-written: one writer at a time across replicas.
   const exclusive = locks.mutex('store', { ttlMs: opts.lockLeaseMs ?? 30_000, waitMs: 30_000 });
@@ -122,6 +146,50 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number } = {}) {
 
     getCheckpoint: (orgId: string) => read(kv, keys.checkpoint(orgId), Checkpoint),
     saveCheckpoint: (orgId: string, cp: Checkpoint) => kv.set(keys.checkpoint(orgId), cp),
+
+    /**
+     * The first read of a batch: the checkpoint and which of the batch's event ids were processed before, in
+     * one round trip. A checkpoint written by Vigil 0.1 is converted first (see migrate.ts).
+     */
+    async beginBatch(orgId: string, eventIds: readonly string[], seenTtlMs: number): Promise<{ checkpoint: Checkpoint | undefined; seen: boolean[] }> {
+      const values = await kv.getMany([keys.checkpoint(orgId), ...eventIds.map((id) => keys.seen(orgId, id))]);
+      let checkpoint = parse(keys.checkpoint(orgId), values[0], Checkpoint);
+      if (checkpoint && checkpoint.version === undefined) {
+        checkpoint = Checkpoint.parse(await migrateLegacyCheckpoint(kv, orgId, checkpoint, seenTtlMs, clock()));
+        return { checkpoint, seen: await store.seenEvents(orgId, eventIds) };
+      }
+      return { checkpoint, seen: values.slice(1).map((v) => v !== undefined) };
+    },
+    /** The ids among `eventIds` processed before (tests and tools). */
+    seenAmong: async (orgId: string, eventIds: readonly string[]) => {
+      const seen = await store.seenEvents(orgId, eventIds);
+      return eventIds.filter((_, i) => seen[i]);
+    },
+    seenEvents: async (orgId: string, eventIds: readonly string[]) => (await kv.getMany(eventIds.map((id) => keys.seen(orgId, id)))).map((v) => v !== undefined),
+    /** Detection state records (org, actors, keyed slots) for one batch. */
+    loadStateRecords: (orgId: string, actorIds: readonly string[], slots: readonly string[]) => loadStateRecords(kv, orgId, actorIds, slots),
+    /**
+     * The one durable write of a batch: changed detection state, activity, seen ids, quarantined events and the
+     * checkpoint, atomically (a SQLite transaction, one PostgreSQL statement, one Redis MULTI).
+     */
+    async commitBatch(orgId: string, batch: BatchCommit): Promise<void> {
+      const now = clock();
+      const ops: WriteOp[] = [
+        ...(batch.state ? stateRecordWrites(orgId, batch.state) : []),
+        ...(await activityWrites(kv, batch.activity, now)),
+        ...batch.seenIds.map((id) => ({ key: keys.seen(orgId, id), value: 1, ttlMs: batch.seenTtlMs })),
+        ...batch.quarantined.map((q) => ({ key: keys.quarantine(orgId, q.event.id), value: { ...q, at: now }, ttlMs: QUARANTINE_TTL_MS })),
+        { key: keys.checkpoint(orgId), value: { ...batch.checkpoint, version: 3, updatedAt: now } },
+      ];
+      await kv.write(ops);
+    },
+    getQuarantined: (orgId: string, eventId: string) => kv.get(keys.quarantine(orgId, eventId)),
+    /** A user's last 30 days of activity, by email or account id. */
+    readActivity: (who: string) => readActivity(kv, who, clock()),
+    /** Record events into activity outside a batch (tests, tools). */
+    recordActivity: async (events: readonly NormalizedEvent[]) => kv.write(await activityWrites(kv, events, clock())),
+    /** Delete expired values (SQLite and PostgreSQL; Redis expires them itself). */
+    purgeExpired: () => kv.purgeExpired(),
 
     getAlert: (id: string) => read(kv, keys.alert(id), Alert),
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAction, summarizeActivity } from '../../src/chat-commands/index.js';
 import type { Alert } from '../../src/domain/index.js';
-import type { ActivityItem, UserActivity } from '../../src/pipeline/activity.js';
+import type { ActivityItem, UserActivity } from '../../src/store/activity.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 21, 12);

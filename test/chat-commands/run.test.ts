@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, runCommand, listAlerts, formatAge } from '../../src/chat-commands/index.js';
 import type { Alert } from '../../src/domain/index.js';
-import { recordActivity } from '../../src/pipeline/activity.js';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 
@@ -37,7 +36,7 @@ describe('runCommand', () => {
 
   it('activity by email reads the recorded activity and the user\'s open alerts', async () => {
     const store = await setup();
-    await recordActivity(store, [
+    await store.recordActivity([
       { id: 'e1', time: NOW - 3600_000, processedAt: NOW, source: 'demo', action: 'user_login', actor: { id: 'acc-alice', email: 'alice@example.com' }, interactive: true, targets: [], location: { ip: '203.0.113.7', countryName: 'Germany' }, raw: {} },
     ]);
     const r = await runCommand(parseCommand('activity Alice@Example.com 7d'), { store, status, now: () => NOW });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configureDetections } from '../../src/detections/configure.js';
-import { initialEngineState, reviveEngineState, runDetections, type EngineState } from '../../src/detections/engine.js';
+import { initialEngineState, reviveEngineState, runDetections, serializeEngineState, type EngineState } from '../../src/detections/engine.js';
 import { createSettingsResolver } from '../../src/detections/settings.js';
 import { AFTER, DAY, HOUR, P, T0, ev, history } from '../fixtures/event.js';
 
@@ -33,7 +33,7 @@ describe('engine', () => {
     let state: EngineState = initialEngineState();
     const final = new Map<string, unknown>();
     for (let i = 0; i < events.length; i += 7) {
-      const r = runDetections(events.slice(i, i + 7), reviveEngineState(JSON.parse(JSON.stringify(state)))!, opts);
+      const r = runDetections(events.slice(i, i + 7), reviveEngineState(JSON.parse(JSON.stringify(serializeEngineState(state))))!, opts);
       state = r.state;
       for (const a of r.alerts) final.set(a.id, a);
     }
@@ -61,17 +61,28 @@ describe('engine', () => {
     expect(reviveEngineState(undefined)).toBeUndefined();
     expect(reviveEngineState({ version: 1, now: 0, open: {}, detections: {} })).toBeUndefined();
     expect(reviveEngineState({ version: 2, now: 'x' })).toBeUndefined();
+    expect(reviveEngineState({ version: 3, org: { now: 'x' }, actors: {}, keyed: {} })).toBeUndefined();
     const s = runDetections(month(), initialEngineState(), opts).state;
-    expect(reviveEngineState(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(reviveEngineState(JSON.parse(JSON.stringify(serializeEngineState(s))))).toEqual(s);
   });
 
   it('forgets what no baseline needs: idle users’ detection state, old countries and old open alerts', () => {
     const early = runDetections(month(), initialEngineState(), opts).state;
-    expect(Object.keys(early.open).length).toBeGreaterThan(0);
+    const openOf = (s: EngineState) => [...s.actors.values()].flatMap((a) => Object.keys(a.open));
+    expect(openOf(early).length).toBeGreaterThan(0);
+    const alice = early.actors.get('acc-alice')!;
+    expect(Object.keys(alice.countries).length).toBeGreaterThan(0);
+    // 45 days later carol acts: the org's old countries go; alice's record is untouched until she acts again.
     const later = runDetections([ev({ time: AFTER + 45 * DAY, actor: 'carol', at: P.paris })], early, opts).state;
-    expect(later.open).toEqual({});
-    expect(Object.keys(later.orgCountries)).toEqual(['FR']);
-    expect(later.users['acc-alice']).toEqual({ first: early.users['acc-alice']!.first, last: early.users['acc-alice']!.last, countries: {}, d: {} });
+    expect(Object.keys(later.org.countries)).toEqual(['FR']);
+    expect(Object.keys(later.actors.get('acc-carol')!.open)).toEqual([]);
+    // When alice comes back after more than the baseline, her old baseline is forgotten; her first-seen stays.
+    const back = runDetections([ev({ time: AFTER + 46 * DAY, actor: 'alice', at: P.paris })], later, opts).state.actors.get('acc-alice')!;
+    expect(back.first).toBe(alice.first);
+    expect(Object.keys(back.countries)).toEqual(['FR']);
+    // Her old open alerts are gone; only what this event opened is there.
+    expect(Object.values(alice.open).length).toBeGreaterThan(0);
+    expect(Object.values(back.open).every((o) => o.firstSeen === AFTER + 46 * DAY)).toBe(true);
   });
 
   it('resolves settings: global defaults, per-detection overrides, additive exclusions', () => {

@@ -133,7 +133,7 @@ describe('impossible-travel state', () => {
   it('stays small for a busy user and still catches a late event inside a collapsed run', () => {
     const busy = Array.from({ length: 60 }, (_, i) => ev({ time: AFTER + i * 5 * MIN, at: P.london }));
     const { state } = run([...base, ...busy], { only });
-    const pts = (state.users['acc-alice']!.d['impossible-travel'] as { pts: unknown[] }).pts;
+    const pts = (state.actors.get('acc-alice')!.d['impossible-travel'] as { pts: unknown[] }).pts;
     expect(pts.length).toBeLessThan(12);
     const late = ev({ time: AFTER + 100 * MIN, at: P.tokyo });
     const alerts = runInArrivalOrder([late], { only, state });

@@ -42,7 +42,7 @@ describe('POST /webhooks/atlassian', () => {
     r = await post(JSON.stringify({ data: [ev('w4', '203.0.113.9')] }));
     expect(await json(r)).toMatchObject({ accepted: 1 });
     const cp = await ctx.store.getCheckpoint('org-1');
-    expect(Object.keys(cp!.seen).sort()).toEqual(['w1', 'w2', 'w3', 'w4']);
+    expect((await ctx.store.seenAmong('org-1', ['w1', 'w2', 'w3', 'w4', 'w5'])).sort()).toEqual(['w1', 'w2', 'w3', 'w4']);
     expect(cp!.cursor).toBeUndefined(); // streamed events never move the polling position
     expect(cp!.watermark).toBeUndefined();
   });

@@ -26,7 +26,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}) {
   const windows = opts.windows ?? TEAMS_WINDOWS;
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const longest = Math.max(...windows.map((w) => w.ms));
+  const longest = windows.reduce((m, w) => Math.max(m, w.ms), 0);
   const sent = new Map<string, number[]>();
   const queues = new Map<string, Promise<void>>();
 

@@ -21,21 +21,30 @@ export function insertSorted<T extends Timed>(list: T[], item: T): number {
  * distinct values when given). Every window start is tried at an item time in [t - span, t].
  */
 export function densestWindow<T extends Timed>(list: readonly T[], t: number, spanMs: number, distinct?: (x: T) => string): T[] {
-  let best: T[] = [];
-  let bestScore = 0;
-  for (let i = 0; i < list.length; i++) {
-    const start = list[i]!.t;
-    if (start < t - spanMs) continue;
-    if (start > t) break;
-    const items: T[] = [];
-    for (let j = i; j < list.length && list[j]!.t <= start + spanMs; j++) items.push(list[j]!);
-    const score = distinct ? new Set(items.map(distinct)).size : items.length;
-    if (score > bestScore) {
-      best = items;
-      bestScore = score;
+  // Two pointers over the sorted list: linear in the list, whatever its density (20,000 failures in an hour).
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.t < t - spanMs) lo = mid + 1;
+    else hi = mid;
+  }
+  const counts = new Map<string, number>();
+  let best = { from: 0, to: 0, score: 0 };
+  let j = lo;
+  for (let i = lo; i < list.length && list[i]!.t <= t; i++) {
+    const end = list[i]!.t + spanMs;
+    for (; j < list.length && list[j]!.t <= end; j++) if (distinct) counts.set(distinct(list[j]!), (counts.get(distinct(list[j]!)) ?? 0) + 1);
+    const score = distinct ? counts.size : j - i;
+    if (score > best.score) best = { from: i, to: j, score };
+    if (distinct) {
+      const k = distinct(list[i]!);
+      const n = counts.get(k)! - 1;
+      if (n === 0) counts.delete(k);
+      else counts.set(k, n);
     }
   }
-  return best;
+  return list.slice(best.from, best.to);
 }
 
 /** Drop items older than `t`; keep at most `max` newest. Mutates. */

@@ -187,12 +187,11 @@ describe('/vigil slash command', () => {
     h = await startHarness({ emails: { U0DAVE: 'alice@example.com' } });
     const replies = h.slack.replies('cmd');
     await seedAlert(h);
-    const { recordActivity } = await import('../../../src/pipeline/activity.js');
     const ev = (id: string, t: number, action: string, country: string, ip: string) => ({
       id, time: t, processedAt: t, source: 'demo' as const, action, actor: { id: '557058:alice', email: 'alice@example.com' }, interactive: true, targets: [], location: { ip, countryName: country }, raw: {},
     });
     const now = Date.now();
-    await recordActivity(h.store, [ev('e1', now - 3_600_000, 'user_login', 'Germany', '203.0.113.7'), ev('e2', now - 1_800_000, 'user_login', 'Brazil', '198.51.100.9'), ev('e3', now - 60_000, 'user_logged_in_as_user', 'Brazil', '198.51.100.9')]);
+    await h.store.recordActivity([ev('e1', now - 3_600_000, 'user_login', 'Germany', '203.0.113.7'), ev('e2', now - 1_800_000, 'user_login', 'Brazil', '198.51.100.9'), ev('e3', now - 60_000, 'user_logged_in_as_user', 'Brazil', '198.51.100.9')]);
     await postSigned(h.url, command('activity <@U0DAVE|dave> 7d'));
     expect(h.slack.of('users.info')).toEqual([expect.objectContaining({ user: 'U0DAVE' })]);
     const text = JSON.stringify(replies[0]);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripBotMention } from '../../../src/channels/teams/messages.js';
-import { recordActivity } from '../../../src/pipeline/activity.js';
 import type { NormalizedEvent } from '../../../src/domain/index.js';
 import { adaptiveCardProblems, sampleAlert } from './fixtures.js';
 import { TeamsCard } from './card-schema.js';
@@ -38,7 +37,7 @@ describe('Teams bot commands (real adapter, replies through the nocked Bot Conne
       id, time: t, processedAt: t, source: 'demo', action, actor: { id: 'acc-jane', email: 'jane@example.com', name: 'Jane Doe' },
       interactive: true, targets: [], location: { ip, countryName: country }, raw: {},
     });
-    await recordActivity(bot.store, [ev('e1', 'user_logged_in', 'Germany', '203.0.113.7'), ev('e2', 'user_logged_in', 'Brazil', '198.51.100.9')]);
+    await bot.store.recordActivity([ev('e1', 'user_logged_in', 'Germany', '203.0.113.7'), ev('e2', 'user_logged_in', 'Brazil', '198.51.100.9')]);
     await bot.store.saveAlerts([sampleAlert({ id: 'al-cmd', actor: { id: 'acc-jane', email: 'jane@example.com', name: 'Jane Doe' }, lastSeen: t })]);
   });
   afterAll(async () => bot.close());

@@ -75,6 +75,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const delivery = createDeliveryScheduler({ outbox, channelNames: channels.map((c) => c.name), guards, log });
   const onIngested = (r: { processed: number; alerts: Alert[] }) => {
     metrics.eventsRead.inc(r.processed);
+    metrics.eventsQuarantined.inc(r.quarantined);
     countAlerts(metrics, r.alerts);
     if (r.alerts.length > 0) void delivery.drain();
   };

@@ -25,6 +25,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       registers,
     }),
     eventsRead: new Counter({ name: 'vigil_events_read_total', help: 'Audit events read from all sources.', registers }),
+    eventsQuarantined: new Counter({
+      name: 'vigil_events_quarantined_total',
+      help: 'Events held back because their time cannot be trusted (far in the future, before 2015); kept a week for inspection.',
+      registers,
+    }),
     alerts: new Counter({
       name: 'vigil_alerts_total',
       help: 'Alerts raised or grown, by detection and severity.',

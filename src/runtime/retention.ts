@@ -17,7 +17,7 @@ export interface RetentionOptions {
  * than the retention period. An alert seen exactly at the cut-off is kept. Returns how many were removed.
  * Run it daily (the lead's scheduler) and at start-up.
  */
-export async function pruneHistory(opts: RetentionOptions): Promise<{ removed: number; cutoff: number }> {
+export async function pruneHistory(opts: RetentionOptions): Promise<{ removed: number; cutoff: number; expired: number }> {
   if (!Number.isInteger(opts.days) || opts.days < 1) throw new Error('retention must be a whole number of days, at least 1');
   const cutoff = (opts.now ?? Date.now()) - opts.days * DAY;
   const old = (await opts.store.listAlertIndex()).filter((e) => e.lastSeen < cutoff);
@@ -27,5 +27,7 @@ export async function pruneHistory(opts: RetentionOptions): Promise<{ removed: n
     for (const channel of opts.channels ?? []) await opts.store.deleteDelivery(channel, e.id);
   }
   const removed = old.length > 0 ? await opts.store.pruneAlerts(cutoff) : 0;
-  return { removed, cutoff };
+  // Values with a time to live (seen ids, activity days, idle actors' state) on the SQL stores; Redis expires its own.
+  const expired = await opts.store.purgeExpired();
+  return { removed, cutoff, expired };
 }

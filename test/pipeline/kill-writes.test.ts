@@ -51,7 +51,7 @@ function sweep(storeUrl: string, killAt?: number): Promise<number | null> {
     ...(killAt ? { VIGIL_FAULT_KILL_AT_WRITE: String(killAt) } : {}),
   };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/vigil.js', 'sweep', '--once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweep', '--once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => (err += d.toString()));
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -25,7 +25,7 @@ describe('alert retention', () => {
     }
 
     const r = await pruneHistory({ store, days: 180, channels: ['slack', 'jira'], now });
-    expect(r).toEqual({ removed: 1, cutoff });
+    expect(r).toEqual({ removed: 1, cutoff, expired: 0 });
     expect((await store.listAlertIndex()).map((e) => e.id).sort()).toEqual(['at-limit', 'long-running', 'recent']);
     expect(await store.getAlert('too-old')).toBeUndefined();
     expect(await store.getActionOutcome('too-old', 'suspend')).toBeUndefined();

@@ -76,7 +76,7 @@ export async function openSqliteKV(file: string, now: () => number = Date.now): 
     },
     set: (key, value, ttlMs) => serial(() => run(`INSERT INTO ${TABLE}(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, [PREFIX + key, encode(value, ttlMs, now())])),
     delete: (key) => serial(() => run(`DELETE FROM ${TABLE} WHERE key = ?`, [PREFIX + key])),
-    write(ops) {
+    async write(ops) {
       const t = now();
       const sets: Record<string, string> = Object.create(null) as Record<string, string>;
       const deletes: string[] = [];
@@ -84,8 +84,8 @@ export async function openSqliteKV(file: string, now: () => number = Date.now): 
         if ('delete' in op) deletes.push(PREFIX + op.key);
         else sets[PREFIX + op.key] = encode(op.value, op.ttlMs, t);
       }
-      if (deletes.length === 0 && Object.keys(sets).length === 0) return Promise.resolve();
-      return serial(() => transaction(sets, deletes));
+      if (deletes.length === 0 && Object.keys(sets).length === 0) return;
+      await serial(() => transaction(sets, deletes));
     },
     purgeExpired: () =>
       serial(async () => {

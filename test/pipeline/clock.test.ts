@@ -9,7 +9,7 @@ import { createPipeline } from '../../src/pipeline/ingest.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
 import { captureLogger } from '../helpers/pipeline.js';
-import { demoEnricher, normalizeAll } from '../scenarios/helpers.js';
+import { demoEnricher, normalizeAll } from '../demo/helpers.js';
 
 const NOW = Date.UTC(2026, 10, 6); // two days after the demo month ends
 const ORG = 'org-clock';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../helpers/fake-atlassian.js';
+import { rawEvent, startFakeAtlassian, type FakeAtlassian } from '../fakes/atlassian.js';
 import { TOR_IP } from '../helpers/pipeline.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 

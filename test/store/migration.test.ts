@@ -14,7 +14,7 @@ import { createPipeline } from '../../src/pipeline/ingest.js';
 import { keys } from '../../src/store/keys.js';
 import { openKV, type KV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { demoEnricher, normalizeAll, silent } from '../scenarios/helpers.js';
+import { demoEnricher, normalizeAll, silent } from '../demo/helpers.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/store-v0.1.sqlite');
 const ORG = 'org-legacy';

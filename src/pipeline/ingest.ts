@@ -17,7 +17,7 @@ export interface PipelineOptions {
   seenWindowMs: number;
   /** The receiving clock: events too far ahead of it are quarantined. */
   now?: () => number;
-  /** Test seam: runs after alerts are stored and before the batch's one write (a crash here must be safe). */
+  /** Test seam (and the replica lock's fence check): runs right before the batch's one write. */
   beforeCommit?: () => Promise<void> | void;
   onIngested?: (info: IngestResult) => void;
   /** Batch mutex; several replicas pass the store lock (src/pipeline/lock.ts). Default: in-process. */
@@ -62,10 +62,10 @@ function reviveState(rec: Awaited<ReturnType<Store['loadStateRecords']>>, log: L
 
 /**
  * The one path every event takes (sweep pages, webhook pushes, demo): dedupe on event id → quarantine
- * untrusted times → enrich → load the state of the batch's actors → detect → store alerts (queued for
- * delivery) → ONE atomic write of the changed state, activity, seen ids and checkpoint. A crash before that
- * write replays the batch: alert ids are deterministic and the store merges, so nothing is lost and nothing is
- * doubled. Batches are processed one at a time; cost follows the batch, not the org.
+ * untrusted times → enrich → load the state of the batch's actors → detect → ONE atomic write of the alerts
+ * (queued for delivery), the changed state, activity, seen ids and checkpoint. A crash before that write
+ * replays the batch from the last committed state: alert ids are deterministic and the store merges, so
+ * nothing is lost and nothing is doubled. Batches are processed one at a time; cost follows the batch.
  */
 export function createPipeline(opts: PipelineOptions) {
   const exclusive = opts.exclusive ?? createMutex();
@@ -97,11 +97,11 @@ export function createPipeline(opts: PipelineOptions) {
       const slots = [...keyedSlots(ordered, opts.engine)];
       const state = reviveState(await opts.store.loadStateRecords(opts.orgId, actorIds, slots), opts.log, opts.orgId);
       const { alerts, changes } = evaluateBatch(ordered, state, opts.engine);
-      await opts.store.saveAlerts(alerts);
       await opts.beforeCommit?.();
       const cursor = io.cursor === undefined ? cp?.cursor : (io.cursor ?? undefined);
       const watermark = io.watermark !== undefined ? Math.max(io.watermark, cp?.watermark ?? 0) : cp?.watermark;
       await opts.store.commitBatch(opts.orgId, {
+        alerts,
         ...(ordered.length > 0 ? { state: changes } : {}),
         activity: ordered,
         seenIds: newIds,

@@ -96,6 +96,8 @@ export function mergeAlert(existing: Alert | undefined, incoming: Alert): Alert 
 const QUARANTINE_TTL_MS = 7 * 86_400_000;
 
 export interface BatchCommit {
+  /** Alerts the batch raised or grew: stored (merged) and queued for delivery in the same write. */
+  alerts?: readonly Alert[];
   /** Changed detection state records (absent when the batch changed none). */
   state?: StateRecords;
   /** Events to record in the users' activity. */
@@ -129,13 +131,41 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
   // Shared lists (outbox, alert index, audit trails) are read-modify-written: one writer at a time across replicas.
   const exclusive = locks.mutex('store', { ttlMs: opts.lockLeaseMs ?? 30_000, waitMs: 30_000 });
 
-  async function upsertIndex(alert: Alert) {
+  /**
+   * The writes that store alerts (merged into what is stored) and queue the changed ones for delivery, with the
+   * alert index. Run under `exclusive` (the outbox and the index are shared lists). Alerts a replayed batch
+   * produces again merge to what is stored: no write, no second delivery.
+   */
+  async function alertWrites(alerts: readonly Alert[]): Promise<WriteOp[]> {
+    if (alerts.length === 0) return [];
+    const stored = await kv.getMany(alerts.map((a) => keys.alert(a.id)));
+    const changed: Alert[] = [];
+    alerts.forEach((a, i) => {
+      const existing = parse(keys.alert(a.id), stored[i], Alert);
+      const merged = mergeAlert(existing, a);
+      if (merged !== existing) changed.push(merged);
+    });
+    if (changed.length === 0) return [];
+    const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
+    const index = (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [];
+    const at = new Map(index.map((e, i) => [e.id, i]));
+    for (const a of changed) {
+      pending.add(a.id);
+      const entry = { id: a.id, lastSeen: a.lastSeen, detection: a.detection, status: a.status };
+      const i = at.get(a.id);
+      if (i === undefined) at.set(a.id, index.push(entry) - 1);
+      else index[i] = entry;
+    }
+    return [{ key: keys.outbox(), value: [...pending] }, { key: keys.alertIndex(), value: index }, ...changed.map((a) => ({ key: keys.alert(a.id), value: a }))];
+  }
+
+  async function indexWrite(alert: Alert): Promise<WriteOp> {
     const index = (await read(kv, keys.alertIndex(), z.array(AlertIndexEntry))) ?? [];
     const entry = { id: alert.id, lastSeen: alert.lastSeen, detection: alert.detection, status: alert.status };
     const at = index.findIndex((e) => e.id === alert.id);
     if (at >= 0) index[at] = entry;
     else index.push(entry);
-    await kv.set(keys.alertIndex(), index);
+    return { key: keys.alertIndex(), value: index };
   }
 
   const store = {
@@ -169,8 +199,9 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
     /** Detection state records (org, actors, keyed slots) for one batch. */
     loadStateRecords: (orgId: string, actorIds: readonly string[], slots: readonly string[]) => loadStateRecords(kv, orgId, actorIds, slots),
     /**
-     * The one durable write of a batch: changed detection state, activity, seen ids, quarantined events and the
-     * checkpoint, atomically (a SQLite transaction, one PostgreSQL statement, one Redis MULTI).
+     * The one durable write of a batch: alerts (merged, queued for delivery), changed detection state, activity,
+     * seen ids, quarantined events and the checkpoint, atomically (a SQLite transaction, one PostgreSQL
+     * statement, one Redis MULTI).
      */
     async commitBatch(orgId: string, batch: BatchCommit): Promise<void> {
       const now = clock();
@@ -181,7 +212,9 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
         ...batch.quarantined.map((q) => ({ key: keys.quarantine(orgId, q.event.id), value: { ...q, at: now }, ttlMs: QUARANTINE_TTL_MS })),
         { key: keys.checkpoint(orgId), value: { ...batch.checkpoint, version: 3, updatedAt: now } },
       ];
-      await kv.write(ops);
+      // With alerts, the shared outbox and index are read and written under the store lock, in the same write.
+      if (batch.alerts?.length) await exclusive(async () => kv.write([...(await alertWrites(batch.alerts!)), ...ops]));
+      else await kv.write(ops);
     },
     getQuarantined: (orgId: string, eventId: string) => kv.get(keys.quarantine(orgId, eventId)),
     /** A user's last 30 days of activity, by email or account id. */
@@ -193,28 +226,8 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
 
     getAlert: (id: string) => read(kv, keys.alert(id), Alert),
 
-    /** Write alerts (new or grown) and queue them for delivery. Idempotent: same alert, same result. */
-    saveAlerts: (alerts: Alert[]) =>
-      exclusive(async () => {
-        if (alerts.length === 0) return;
-        const changed: Alert[] = [];
-        for (const a of alerts) {
-          const existing = await read(kv, keys.alert(a.id), Alert);
-          const merged = mergeAlert(existing, a);
-          if (merged === existing) continue; // a replay of what is stored already: nothing to write or deliver
-          changed.push(merged);
-        }
-        if (changed.length === 0) return;
-        // Queue first, alert last: a crash in between leaves the alert unwritten, so the replayed batch sees it
-        // as changed and writes (and queues) it again. The other order would store an alert never delivered.
-        const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
-        for (const a of changed) pending.add(a.id);
-        await kv.set(keys.outbox(), [...pending]);
-        for (const merged of changed) {
-          await upsertIndex(merged);
-          await kv.set(keys.alert(merged.id), merged);
-        }
-      }),
+    /** Write alerts (new or grown) and queue them for delivery, in one atomic write. Idempotent: same alert, same result. */
+    saveAlerts: (alerts: Alert[]) => exclusive(async () => kv.write(await alertWrites(alerts))),
 
     /** Update one alert (status change after an action) and queue the card update. */
     updateAlert: (id: string, change: (a: Alert) => Alert) =>
@@ -224,9 +237,8 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
         const next = { ...change(current), revision: current.revision + 1, updatedAt: Date.now() };
         const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
         pending.add(id);
-        await kv.set(keys.outbox(), [...pending]); // queued before written: a crash never leaves a change unsent
-        await kv.set(keys.alert(id), next);
-        await upsertIndex(next);
+        // The change, its place in the outbox and the index in one atomic write: never a change left unsent.
+        await kv.write([{ key: keys.outbox(), value: [...pending] }, { key: keys.alert(id), value: next }, await indexWrite(next)]);
         return next;
       }),
 

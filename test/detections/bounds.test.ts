@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_ACTOR_COUNTRIES, MAX_ORG_COUNTRIES } from '../../src/detections/engine.js';
 import { densestWindow } from '../../src/detections/lib/window.js';
-import { AFTER, HOUR, P, ev, history, run } from './helpers.js';
+import { AFTER, HOUR, P, ev, history } from '../fixtures/event.js';
+import { run } from './helpers.js';
 
 /** The quadratic original, as the reference for the linear one. */
 function naiveDensest<T extends { t: number }>(list: readonly T[], t: number, span: number, distinct?: (x: T) => string): T[] {

@@ -9,7 +9,7 @@ import { markIntel } from '../../src/enrich/index.js';
 import { createPipeline } from '../../src/pipeline/ingest.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore } from '../../src/store/store.js';
-import { ev, AFTER, HOUR, P } from '../detections/helpers.js';
+import { ev, AFTER, HOUR, P } from '../fixtures/event.js';
 import { captureLogger, TOR_IP, tempSqliteUrl, torList } from '../helpers/pipeline.js';
 
 const HOSTILE = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];

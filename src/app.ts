@@ -73,7 +73,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const guards = createReplicaGuards({ locks: store.locks, orgId, log, sweepLeaseMs: lease, ingestLeaseMs: lease, drainLeaseMs: lease });
   const outbox = createOutbox({ store, channels, log, dryRun });
   const delivery = createDeliveryScheduler({ outbox, channelNames: channels.map((c) => c.name), guards, log });
-  const onIngested = (r: { processed: number; alerts: Alert[] }) => {
+  const onIngested = (r: { processed: number; quarantined: number; alerts: Alert[] }) => {
     metrics.eventsRead.inc(r.processed);
     metrics.eventsQuarantined.inc(r.quarantined);
     countAlerts(metrics, r.alerts);

@@ -165,11 +165,19 @@ async function start(stage: Stage, dir: string, root: string) {
 function checkSqlite(dir: string, env: NodeJS.ProcessEnv) {
   const file = (env.VIGIL_STORE_URL ?? '').replace(/^sqlite:\/\//, '');
   if (!file.startsWith('/')) throw new Error(`VIGIL_STORE_URL in the image should be an absolute sqlite path, not ${env.VIGIL_STORE_URL}`);
-  const script = `const { default: S } = await import('@keyv/sqlite'); const { default: K } = await import('keyv');
-    const k = new K({ store: new S({ uri: 'sqlite://${file}' }) }); await k.set('probe', 'ok'); console.log(await k.get('probe'));`;
-  const out = execFileSync('node', ['--input-type=module', '-e', script], { cwd: dir, env, encoding: 'utf8' }).trim();
+  // The production driver (sqlite3, the store's only native module) loads in the pruned image and writes
+  // a transaction to the volume. (With no credentials `serve` runs the demo on a memory store.)
+  const script = `const { default: sqlite3 } = await import('sqlite3');
+    const db = new sqlite3.Database(process.argv[1]);
+    const fail = (e) => { console.error(e.message); process.exit(1); };
+    db.serialize(() => {
+      db.run('CREATE TABLE IF NOT EXISTS fresh_machine_probe (v TEXT)', (e) => e && fail(e));
+      db.run("INSERT INTO fresh_machine_probe VALUES ('ok')", (e) => e && fail(e));
+      db.get('SELECT v FROM fresh_machine_probe', (e, row) => { if (e) fail(e); console.log(row.v); db.close(); });
+    });`;
+  const out = execFileSync('node', ['--input-type=module', '-e', script, file], { cwd: dir, env, encoding: 'utf8' }).trim();
   if (out !== 'ok' || !existsSync(file)) throw new Error(`SQLite on the volume: expected ok, got ${out}`);
-  say(`SQLite store written on the volume (${file})`);
+  say(`SQLite (sqlite3 from the runtime node_modules) wrote to the volume (${file})`);
 }
 
 async function main() {

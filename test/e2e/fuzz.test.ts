@@ -189,7 +189,7 @@ describe('fuzz', () => {
         user_id: pick(r, ['U0ALICE', 'U0ALICE', 'U0MALLORY']),
         user_name: 'x',
         channel_id: 'C0ALERTS',
-        team_id: 'T0FAKE',
+        team_id: 'T0TEAM',
         response_url: fuzzSlack.responseUrl(id),
         trigger_id: `1.2.${i}`,
       });

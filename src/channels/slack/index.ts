@@ -22,6 +22,7 @@ import { createResponderCheck } from './responders.js';
 import { withSlackRecovery } from './recover.js';
 import { parseRoutes, routeAlert } from './routing.js';
 import { createSlackSender } from './sender.js';
+import { installationFrom, installationGuard } from './team-check.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** A signed request is served once: its signature is remembered a little longer than Slack's 5-minute window. */
@@ -88,6 +89,8 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   } catch (err) {
     throw new UpstreamError('slack_auth', `Slack rejected SLACK_BOT_TOKEN (auth.test: ${(err as Error).message}). Reinstall the app and copy the Bot User OAuth Token.`);
   }
+  // Which workspace (or Enterprise Grid org) this Vigil serves: the settings, or the bot token's own.
+  const installation = installationFrom(env, auth);
   const base = { token: env.SLACK_BOT_TOKEN, botId: auth.bot_id, botUserId: auth.user_id, clientOptions, logger };
 
   let bolt: App;
@@ -119,6 +122,8 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   bolt.error(async (err) => {
     log.error({ err: err.message }, 'Slack listener failed');
   });
+  // Before every listener: requests from another workspace or org are acked with nothing and go no further.
+  bolt.use(installationGuard(installation, log));
 
   const client = bolt.client;
   const sender = createSlackSender({ client, log, now: deps.now, sleep: deps.sleep, minIntervalMs: deps.minIntervalMs });
@@ -134,7 +139,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   registerAnswerHandlers(bolt, messengerDeps);
   registerSlashCommand(bolt, { store: deps.store, status: deps.status, responders, client, sender, log, now: deps.now });
 
-  log.info({ mode, team: auth.team_id, bot: auth.user_id }, `Slack connected (${mode === 'socket' ? 'Socket Mode' : `HTTP on ${SLACK_EVENTS_PATH}`})`);
+  log.info({ mode, team: installation.teamId, enterprise: installation.enterpriseId, bot: auth.user_id }, `Slack connected (${mode === 'socket' ? 'Socket Mode' : `HTTP on ${SLACK_EVENTS_PATH}`})`);
   return {
     channel,
     messenger: createSlackMessenger(messengerDeps),

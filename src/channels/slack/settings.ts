@@ -4,6 +4,9 @@ import { ROUTE_PATTERN } from './routing.js';
 
 /** Slack user ids (U…/W…) or user-group ids (S…). */
 const RESPONDER = /^[UWS][A-Z0-9]{2,}$/;
+/** Slack workspace (team) ids start with T, Enterprise Grid org ids with E. */
+const TEAM_ID = /^T[A-Z0-9]{2,30}$/;
+const ENTERPRISE_ID = /^E[A-Z0-9]{2,30}$/;
 
 /** Slack is enabled when SLACK_BOT_TOKEN is set. */
 export const slackSchema = z
@@ -19,6 +22,10 @@ export const slackSchema = z
     SLACK_DIGEST_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(5),
     /** How long a responder user group's membership is cached before usergroups.users.list is asked again. */
     SLACK_RESPONDER_CACHE_SECONDS: int(300, 10, 86_400),
+    /** The installed workspace; requests from any other are refused. Learned from auth.test when unset. */
+    SLACK_TEAM_ID: optStr.refine((v) => v === undefined || TEAM_ID.test(v), { message: 'must be a Slack workspace id (T…), e.g. T0123ABCD' }),
+    /** Enterprise Grid org of an org-wide install (any workspace of it is served); learned from auth.test when unset. */
+    SLACK_ENTERPRISE_ID: optStr.refine((v) => v === undefined || ENTERPRISE_ID.test(v), { message: 'must be an Enterprise Grid org id (E…), e.g. E0123ABCD' }),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN) return;

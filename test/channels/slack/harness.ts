@@ -35,8 +35,11 @@ export async function startHarness(opts: {
   status?: () => Promise<StatusInfo>;
   /** Use this ActionsService (e.g. the real one) instead of the recording fake. */
   service?: (store: Store) => ActionsService;
+  /** What the fake answers to the integration's auth.test at start-up (default: workspace T0TEAM). */
+  authTest?: Record<string, unknown>;
 } = {}): Promise<Harness> {
   const slack = await startFakeSlack({ token: BOT_TOKEN, groupMembers: opts.groupMembers, emails: opts.emails });
+  if (opts.authTest) slack.once('auth.test', opts.authTest);
   const store = createStore(createMemoryKV());
   const answer = opts.answer ?? ((req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt, alertId: req.alertId, message: `${req.kind} done` }));
   const actions = fakeActions(async (req) => {

@@ -17,6 +17,12 @@ function shebangFlags(): string[] {
   return m ? m[1]!.trim().split(/\s+/).filter(Boolean) : [];
 }
 
+let cpuProfileDir: string | undefined;
+/** `--cpu-prof <dir>`: every vigil child writes a V8 CPU profile there (open it in Chrome DevTools). */
+export function profileChildrenInto(dir: string | undefined): void {
+  cpuProfileDir = dir ? path.resolve(dir) : undefined;
+}
+
 export interface VigilRun {
   child: ChildProcess;
   /** Resolves when the child exits or the budget kills it. */
@@ -27,7 +33,8 @@ export interface VigilRun {
 export function runVigil(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; budgetS: number; stdout?: (chunk: string) => void }): VigilRun {
   const rssFile = path.join(tmpdir(), `vigil-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = performance.now();
-  const child = spawn(process.execPath, [...shebangFlags(), '--import', path.join(ROOT, 'bench/rss-preload.mjs'), BIN, ...args], {
+  const prof = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...shebangFlags(), ...prof, '--import', path.join(ROOT, 'bench/rss-preload.mjs'), BIN, ...args], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, VIGIL_TOR_EXIT_LIST_URL: 'off', ...opts.env, BENCH_RSS_OUT: rssFile },
     stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'],

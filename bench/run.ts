@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { ROOT } from './child.js';
+import { profileChildrenInto, ROOT } from './child.js';
 import { distinctData, monthData } from './data.js';
 import { say, type Line } from './format.js';
 import { latencyCase } from './latency.js';
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     budget: { type: 'string' },
     json: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -42,7 +43,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(`npm run bench -- [--quick] [--only sweep,latency,replay] [--stores sqlite,redis,postgres]
   [--sweep 1000,10000,50000] [--latency 1000,60000] [--samples 20] [--replay month,400000] [--budget 900]
-  [--json file] [--no-build]
+  [--json file] [--no-build] [--cpu-prof dir]
 `);
   process.exit(0);
 }
@@ -66,6 +67,7 @@ if (!values['no-build']) {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
+profileChildrenInto(values['cpu-prof']);
 const lines: Line[] = [];
 const print = (l: Line) => {
   lines.push(l);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { createApp } from '../app.js';
 import { createTerminalChannel, formatAlertTable } from '../channels/terminal.js';
-import { runDemo, prepareDemoConfig } from './demo.js';
+// The service (app.ts: HTTP server, chat SDKs, stores) is imported by the commands that run it, so `replay`,
+// `--version` and `help` do not load Slack's, Bot Framework's and the stores' modules (a second of start-up).
+const loadApp = () => import('../app.js');
 import { replay } from './replay.js';
 import { parseCommandLine } from './args.js';
 import { buildInfo } from '../runtime/build-info.js';
@@ -39,6 +40,7 @@ function fail(message: string, code = 2): never {
 async function serve(cfg: Config, log: Logger): Promise<void> {
   if (cfg.demo) {
     log.info('Demo mode: no ATLASSIAN_API_KEY is set, so Vigil runs on a bundled month of audit events (in-memory store).');
+    const [{ createApp }, { runDemo, prepareDemoConfig }] = await Promise.all([loadApp(), import('./demo.js')]);
     const { cfg: demoCfg, start } = await prepareDemoConfig(cfg, Date.now());
     const app = await createApp(demoCfg, log, { storeUrl: 'memory://', channels: [createTerminalChannel()] });
     const { port } = await app.start();
@@ -51,6 +53,7 @@ async function serve(cfg: Config, log: Logger): Promise<void> {
     );
     return;
   }
+  const { createApp } = await loadApp();
   const app = await createApp(cfg, log, { channels: [] });
   await app.start();
   onShutdown(log, () => app.stop());
@@ -79,6 +82,7 @@ async function sweepCommand(cfg: Config, log: Logger, once: boolean): Promise<nu
   if (!once) fail('vigil sweep needs --once (the service runs scheduled sweeps: vigil serve)');
   if (!cfg.core.ATLASSIAN_API_KEY) fail('vigil sweep needs ATLASSIAN_ORG_ID and ATLASSIAN_API_KEY (see .env.example)');
   const progress = createProgress('Sweeping');
+  const { createApp } = await loadApp();
   const app = await createApp(cfg, log, { http: false, onSweepProgress: (events) => progress.update(events) });
   const abort = new AbortController();
   process.once('SIGTERM', () => abort.abort());

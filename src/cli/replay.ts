@@ -97,7 +97,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     if (batch.length === 0) return;
     batch.sort((a, b) => a.time - b.time); // stable: equal times keep file order
     // One state for the whole file, changed in place: no per-batch copy of every actor.
-    const r = evaluateBatch(batch, state, opts.engine);
+    const r = evaluateBatch(batch, state, opts.engine, { inPlace: true });
     applyChanges(state, r.changes);
     for (const a of r.alerts) alerts.set(a.id, a);
     batch = [];

@@ -1,5 +1,7 @@
+import { constants, readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import maxmind, { type Reader, type Response } from 'maxmind';
+import maxmind, { Reader, type Response } from 'maxmind';
 import type { Logger } from '../log.js';
 import type { GeoIpProvider, GeoIpResult } from './geo.js';
 
@@ -46,16 +48,39 @@ export function bundledDbipFiles(): { v4: string; v6: string } | undefined {
 /**
  * Open one or more City .mmdb files (each lookup tries them in order). Used with the bundled DB-IP Lite files, or
  * with VIGIL_GEOIP_DB pointing at a licensed GeoIP2/GeoLite2 City database.
+ *
+ * The files are checked now but loaded on first use: the reader holds a whole file in memory (the bundled pair is
+ * 134 MB), and most audit events carry Atlassian's own coordinates, so a replay or a sweep often needs neither
+ * file and an IPv4-only org never needs the IPv6 one. A file that turns out unreadable later is logged once and
+ * skipped (events then fall back to country centroids).
  */
 export async function openMmdbProvider(files: string[], log: Logger): Promise<GeoIpProvider> {
-  const readers: Array<Reader<Response>> = [];
-  for (const f of files) readers.push(await maxmind.open<Response>(f));
-  log.info({ files }, 'IP geolocation database opened');
+  for (const f of files) await access(f, constants.R_OK);
+  const readers: Array<Reader<Response> | null | undefined> = files.map(() => undefined);
+  const reader = (i: number): Reader<Response> | null => {
+    if (readers[i] === undefined) {
+      try {
+        readers[i] = new Reader<Response>(readFileSync(files[i]!));
+        log.info({ file: files[i] }, 'IP geolocation database loaded');
+      } catch (err) {
+        readers[i] = null;
+        log.error({ file: files[i], err: (err as Error).message }, 'IP geolocation database could not be read; using country centroids');
+      }
+    }
+    return readers[i]!;
+  };
+  log.info({ files }, 'IP geolocation database found (loaded on first use)');
   return {
     name: files.join(', '),
     lookup(ip) {
       if (!maxmind.validate(ip)) return undefined;
-      for (const r of readers) {
+      const v6 = ip.includes(':');
+      for (let i = 0; i < files.length; i++) {
+        if (familyOf(files[i]!) === (v6 ? 4 : 6)) continue; // a file named for the other family cannot hold it
+        const r = reader(i);
+        // An IPv4-only database answers an IPv6 address with an unrelated IPv4 record (2a00:1450:4001:: — Google
+        // in Frankfurt — came back as Guangzhou): never ask it.
+        if (!r || (v6 && r.metadata.ipVersion === 4)) continue;
         try {
           const hit = toResult(r.get(ip) as CityRecord | null);
           if (hit) return hit;
@@ -66,4 +91,10 @@ export async function openMmdbProvider(files: string[], log: Logger): Promise<Ge
       return undefined;
     },
   };
+}
+
+/** 4 or 6 for files named for one address family (DB-IP's `…-ipv4.mmdb` / `…-ipv6.mmdb`), else undefined. */
+function familyOf(file: string): 4 | 6 | undefined {
+  const m = /ipv([46])\.mmdb$/i.exec(file);
+  return m ? (Number(m[1]) as 4 | 6) : undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configureDetections } from '../../src/detections/configure.js';
-import { initialEngineState, reviveEngineState, runDetections, serializeEngineState, type EngineState } from '../../src/detections/engine.js';
+import { applyChanges, evaluateBatch, initialEngineState, reviveEngineState, runDetections, serializeEngineState, type EngineState } from '../../src/detections/engine.js';
 import { createSettingsResolver } from '../../src/detections/settings.js';
 import { AFTER, DAY, HOUR, P, T0, ev, history } from '../fixtures/event.js';
 
@@ -38,6 +38,30 @@ describe('engine', () => {
       for (const a of r.alerts) final.set(a.id, a);
     }
     expect([...final.values()]).toEqual(whole);
+  });
+
+  it('in place (replay) gives the same alerts and state as copy on write, and changes the state it is given', () => {
+    const events = month().sort((x, y) => x.time - y.time);
+    let copied: EngineState = initialEngineState();
+    const inPlace: EngineState = initialEngineState();
+    const alertsCopied: unknown[] = [];
+    const alertsInPlace: unknown[] = [];
+    for (let i = 0; i < events.length; i += 5) {
+      const batch = events.slice(i, i + 5);
+      const c = runDetections(batch, copied, opts);
+      copied = c.state;
+      alertsCopied.push(...c.alerts);
+      const before = JSON.stringify(serializeEngineState(inPlace));
+      const r = evaluateBatch(batch, inPlace, opts, { inPlace: true });
+      // The records it returns as changed are the ones already in the state (no copies made).
+      for (const [id, rec] of r.changes.actors) if (inPlace.actors.has(id)) expect(rec).toBe(inPlace.actors.get(id));
+      applyChanges(inPlace, r.changes);
+      alertsInPlace.push(...r.alerts);
+      if (i === 20) expect(JSON.stringify(serializeEngineState(inPlace))).not.toBe(before);
+    }
+    expect(alertsInPlace).toEqual(alertsCopied);
+    expect(alertsInPlace.length).toBeGreaterThan(3);
+    expect(JSON.stringify(serializeEngineState(inPlace))).toBe(JSON.stringify(serializeEngineState(copied)));
   });
 
   it('derives alert ids from detection, group and first event time (re-processing yields the same id)', () => {

@@ -56,6 +56,49 @@ describe('sweepOnce against the events-stream API', () => {
     expect(lines.some((l) => l.msg === 'event-actions catalogue loaded')).toBe(true);
   });
 
+  it('reads the next page while the current one is committed, never two requests at once; a stop drops the read-ahead page, not its events', async () => {
+    seedOrg(23, 10);
+    const url = tempSqliteUrl();
+    const trace: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let commits = 0;
+    const abort = new AbortController();
+    const p = await makePipeline(url, {
+      beforeCommit: async () => {
+        commits++;
+        trace.push(`commit ${commits}`);
+        await new Promise((r) => setTimeout(r, 50));
+        if (commits === 2) abort.abort(); // stop after the second page's commit
+      },
+    });
+    const client = makeClient(fake, 5);
+    const traced = {
+      ...client,
+      readPage: async (req: Parameters<typeof client.readPage>[0]) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        trace.push('read');
+        try {
+          return await client.readPage(req);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const base = { client: traced, pipeline: p.pipeline, store: p.store, orgId: 'org-1', log: p.log, backfillMs: 365 * 86_400_000, overlapMs: 5 * 60_000, maxPages: 100, now: () => T0 + 86_400_000 };
+    const first = await sweepOnce({ ...base, signal: abort.signal });
+    expect(first).toMatchObject({ ok: true, events: 10 });
+    // Page 2 was requested before page 1 was committed; page 3 was read ahead and then dropped by the stop.
+    expect(trace).toEqual(['read', 'read', 'commit 1', 'read', 'commit 2']);
+    expect(maxInFlight).toBe(1);
+    // The next sweep starts at the committed cursor: the read-ahead page's events are processed, once.
+    const second = await sweepOnce(base);
+    expect(second).toMatchObject({ ok: true, events: 13 });
+    expect(await p.store.seenAmong('org-1', fake.events.map((_, i) => `e${i}`))).toHaveLength(23);
+    expect((await p.store.listAlertIndex()).map((a) => a.detection)).toEqual(['anonymous-ip', 'anonymous-ip']);
+  });
+
   it('resumes from the stored cursor after a restart and reads only new events', async () => {
     const url = tempSqliteUrl();
     seedOrg(7, 0);

@@ -115,7 +115,7 @@ async function replayCommand(cfg: Config, log: Logger, file: string | undefined,
     input,
     file,
     engine: await buildEngineOptions(cfg),
-    enricher: await createEnricher(cfg.detection, log),
+    enricher: await createEnricher(cfg.detection, log, { lazyGeo: true }),
     log,
     onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\r${n.toLocaleString('en')} events…`),
   });

@@ -77,7 +77,7 @@ export function markIntel(e: NormalizedEvent, anonymous: IpList[], suspicious: I
 }
 
 /** The geolocation database from VIGIL_GEOIP_DB: unset → bundled DB-IP City Lite; `off` → none; else .mmdb paths. */
-export async function openGeoProvider(env: Pick<EnrichSettings, 'VIGIL_GEOIP_DB'>, log: Logger): Promise<GeoIpProvider | undefined> {
+export async function openGeoProvider(env: Pick<EnrichSettings, 'VIGIL_GEOIP_DB'>, log: Logger, opts: { lazy?: boolean } = {}): Promise<GeoIpProvider | undefined> {
   const setting = env.VIGIL_GEOIP_DB;
   if (setting?.toLowerCase() === 'off') return undefined;
   const bundled = bundledDbipFiles();
@@ -87,7 +87,7 @@ export async function openGeoProvider(env: Pick<EnrichSettings, 'VIGIL_GEOIP_DB'
     return undefined;
   }
   try {
-    return await openMmdbProvider(files, log);
+    return await openMmdbProvider(files, log, opts);
   } catch (err) {
     log.error({ files, err: (err as Error).message }, 'IP geolocation database could not be opened; using country centroids');
     return undefined;
@@ -97,10 +97,12 @@ export async function openGeoProvider(env: Pick<EnrichSettings, 'VIGIL_GEOIP_DB'
 export interface EnricherDeps {
   /** Inject a geolocation provider (tests); `null` disables IP geolocation. Default: from VIGIL_GEOIP_DB. */
   geo?: GeoIpProvider | null;
+  /** Load the geolocation database on first use (replay); the service loads it at start (see mmdb.ts). */
+  lazyGeo?: boolean;
 }
 
 export async function createEnricher(env: EnrichSettings, log: Logger, deps: EnricherDeps = {}): Promise<Enricher> {
-  const geo = createGeoLocator(deps.geo === null ? undefined : (deps.geo ?? (await openGeoProvider(env, log))));
+  const geo = createGeoLocator(deps.geo === null ? undefined : (deps.geo ?? (await openGeoProvider(env, log, { lazy: deps.lazyGeo }))));
   const snapshot = parseIpList(TOR_SNAPSHOT_NAME, TOR_SNAPSHOT).list;
   const torUrl = env.VIGIL_TOR_EXIT_LIST_URL;
   let tor: IpList | undefined;

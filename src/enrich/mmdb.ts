@@ -1,5 +1,5 @@
 import { constants, readFileSync } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import maxmind, { Reader, type Response } from 'maxmind';
 import type { Logger } from '../log.js';
@@ -49,14 +49,16 @@ export function bundledDbipFiles(): { v4: string; v6: string } | undefined {
  * Open one or more City .mmdb files (each lookup tries them in order). Used with the bundled DB-IP Lite files, or
  * with VIGIL_GEOIP_DB pointing at a licensed GeoIP2/GeoLite2 City database.
  *
- * The files are checked now but loaded on first use: the reader holds a whole file in memory (the bundled pair is
- * 134 MB), and most audit events carry Atlassian's own coordinates, so a replay or a sweep often needs neither
- * file and an IPv4-only org never needs the IPv6 one. A file that turns out unreadable later is logged once and
- * skipped (events then fall back to country centroids).
+ * `lazy` (replay): the files are checked now but loaded on first use. A reader holds a whole file in memory (the
+ * bundled pair is 134 MB) and most audit events carry Atlassian's own coordinates, so a replay often needs neither
+ * file. Loading is synchronous, so the service loads eagerly instead: a lookup inside an ingest batch must never
+ * block the event loop for the second a load takes (it outlasted a short store lease). A file that turns out
+ * unreadable is logged once and skipped (events then fall back to country centroids).
  */
-export async function openMmdbProvider(files: string[], log: Logger): Promise<GeoIpProvider> {
-  for (const f of files) await access(f, constants.R_OK);
+export async function openMmdbProvider(files: string[], log: Logger, opts: { lazy?: boolean } = {}): Promise<GeoIpProvider> {
   const readers: Array<Reader<Response> | null | undefined> = files.map(() => undefined);
+  if (opts.lazy) for (const f of files) await access(f, constants.R_OK);
+  else for (const [i, f] of files.entries()) readers[i] = new Reader<Response>(await readFile(f));
   const reader = (i: number): Reader<Response> | null => {
     if (readers[i] === undefined) {
       try {
@@ -69,7 +71,7 @@ export async function openMmdbProvider(files: string[], log: Logger): Promise<Ge
     }
     return readers[i]!;
   };
-  log.info({ files }, 'IP geolocation database found (loaded on first use)');
+  log.info({ files }, opts.lazy ? 'IP geolocation database found (loaded on first use)' : 'IP geolocation database opened');
   return {
     name: files.join(', '),
     lookup(ip) {

@@ -13,13 +13,26 @@ const RECHECK_MS = 2_000;
  */
 export function createDeliveryScheduler(deps: { outbox: Outbox; channelNames: string[]; guards: Pick<ReplicaGuards, 'drain'>; log: Logger }) {
   const running = new Map<string, Promise<void>>();
+  /** A drain asked for while one runs: it runs once more after (the running one may have read the outbox before
+   * the alerts that asked for this one were committed). Every caller in between shares that one follow-up. */
+  const again = new Map<string, Promise<void>>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
   const drainChannel = (name: string): Promise<void> => {
     if (stopped) return Promise.resolve();
     const inFlight = running.get(name);
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      let next = again.get(name);
+      if (!next) {
+        next = inFlight.then(() => {
+          again.delete(name);
+          return drainChannel(name);
+        });
+        again.set(name, next);
+      }
+      return next;
+    }
     const run = deps.guards
       .drain(name, async () => {
         const r = await deps.outbox.drain([name]);
@@ -39,7 +52,7 @@ export function createDeliveryScheduler(deps: { outbox: Outbox; channelNames: st
   };
 
   return {
-    /** Drain every channel now; resolves when each has finished (or joined a drain already running). */
+    /** Drain every channel now; resolves when each has drained everything committed before this call. */
     drain,
     start() {
       timer = setInterval(() => void drain(), RETRY_EVERY_MS);

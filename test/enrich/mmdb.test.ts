@@ -28,11 +28,19 @@ describe('bundled DB-IP City Lite database (real maxmind reader)', () => {
     expect(await openGeoProvider({ VIGIL_GEOIP_DB: '/nonexistent/city.mmdb' }, log)).toBeUndefined();
   });
 
-  it('loads each file on first use only: IPv4 lookups never load the IPv6 file, events with coordinates load none', async () => {
+  it('loads eagerly by default (the service): a file that is not a database fails at start', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-mmdb-'));
+    const bad = path.join(dir, 'city.mmdb');
+    writeFileSync(bad, 'not a database');
+    await expect(openMmdbProvider([bad], log)).rejects.toThrow();
+    expect(await openGeoProvider({ VIGIL_GEOIP_DB: bad }, log)).toBeUndefined(); // logged; centroids instead
+  });
+
+  it('lazily (replay) loads each file on first use only: IPv4 lookups never load the IPv6 file, events with coordinates load none', async () => {
     const files = bundledDbipFiles()!;
     const lines: Array<{ msg: string; file?: string }> = [];
     const capture = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { msg: string; file?: string }) });
-    const geo = await openMmdbProvider([files.v4, files.v6], capture);
+    const geo = await openMmdbProvider([files.v4, files.v6], capture, { lazy: true });
     const loaded = () => lines.filter((l) => l.msg === 'IP geolocation database loaded').map((l) => l.file);
     expect(loaded()).toEqual([]);
     expect(geo.lookup('81.2.69.142')?.countryCode).toBe('GB');
@@ -58,7 +66,7 @@ describe('bundled DB-IP City Lite database (real maxmind reader)', () => {
     writeFileSync(bad, 'not a database');
     const lines: Array<{ msg: string }> = [];
     const capture = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { msg: string }) });
-    const geo = await openMmdbProvider([bad], capture);
+    const geo = await openMmdbProvider([bad], capture, { lazy: true });
     expect(geo.lookup('81.2.69.142')).toBeUndefined();
     expect(geo.lookup('81.2.69.143')).toBeUndefined();
     expect(lines.filter((l) => l.msg.startsWith('IP geolocation database could not be read'))).toHaveLength(1);

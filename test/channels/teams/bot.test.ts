@@ -1,5 +1,5 @@
+import { z } from 'zod';
 import { describe, expect, it, vi } from 'vitest';
-import { keys } from '../../../src/store/keys.js';
 import { sampleAlert } from './fixtures.js';
 import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken, signJwt } from '../../fakes/bot-framework.js';
 import { withBot, type Bot } from './harness.js';
@@ -29,7 +29,7 @@ describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)'
     expect(replyAuth).toBe('Bearer bot-access-token-abcdef');
     expect(replied?.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(replied?.attachments?.[0]?.content)).toContain('activity <email | @user> [7d]');
-    const stored = await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID));
+    const stored = await bot.store.getTeamsConversation(CHANNEL_ID, z.unknown());
     expect(stored).toMatchObject({ id: CHANNEL_ID, kind: 'channel', serviceUrl: SERVICE_URL, teamId: TEAM_ID, teamName: 'SecOps' });
   });
 
@@ -37,7 +37,7 @@ describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)'
     const before = bot.actions.calls.length;
     const res = await bot.send(channelActivity({ id: 'no-token', text: 'status', conversation: { id: '19:other@thread.tacv2', conversationType: 'channel' } }), null);
     expect(res.status).toBe(401);
-    expect(await bot.store.kv.get(keys.teamsConversation('19:other@thread.tacv2'))).toBeUndefined();
+    expect(await bot.store.getTeamsConversation('19:other@thread.tacv2', z.unknown())).toBeUndefined();
     expect(bot.actions.calls.length).toBe(before);
   });
 
@@ -56,7 +56,7 @@ describe('Teams bot on a real CloudAdapter (loopback, JWT validated by the SDK)'
     const token = await make(bot);
     const res = await bot.send(channelActivity({ text: 'status', conversation: { id: '19:forged@thread.tacv2', conversationType: 'channel', tenantId: TENANT_ID }, channelData: { tenant: { id: TENANT_ID } } }), token);
     expect(res.status).toBe(401);
-    expect(await bot.store.kv.get(keys.teamsConversation('19:forged@thread.tacv2'))).toBeUndefined();
+    expect(await bot.store.getTeamsConversation('19:forged@thread.tacv2', z.unknown())).toBeUndefined();
   });
 });
 

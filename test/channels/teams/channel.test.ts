@@ -1,7 +1,7 @@
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import { createOutbox } from '../../../src/pipeline/outbox.js';
-import { keys } from '../../../src/store/keys.js';
 import { sampleAlert, sampleView } from './fixtures.js';
 import { APP_ID, CHANNEL_ID, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken } from '../../fakes/bot-framework.js';
 import { withBot, type Bot } from './harness.js';
@@ -27,7 +27,7 @@ describe('Teams proactive alert delivery', () => {
 
   it('stores the conversation on install and subscribes it with "@Vigil subscribe"', async () => {
     expect((await bot.send(install())).status).toBe(200);
-    expect(await bot.store.kv.get(keys.teamsConversationIndex())).toEqual([CHANNEL_ID]);
+    expect(await bot.store.listTeamsConversationIds()).toEqual([CHANNEL_ID]);
     nockBotToken();
     let reply: any;
     const msg = channelActivity({
@@ -40,7 +40,7 @@ describe('Teams proactive alert delivery', () => {
     expect((await bot.send(msg)).status).toBe(200);
     expect(scope.isDone()).toBe(true);
     expect(JSON.stringify(cardOf(reply))).toContain(`Channel id (for TEAMS_ALERT_CHANNEL): ${CHANNEL_ID}`);
-    expect(await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID))).toMatchObject({ subscribedBy: RESPONDER, channelName: 'security-alerts' });
+    expect(await bot.store.getTeamsConversation(CHANNEL_ID, z.unknown())).toMatchObject({ subscribedBy: RESPONDER, channelName: 'security-alerts' });
   });
 
   it('the outbox posts a new alert and later updates the same message with the stored ids', async () => {
@@ -126,7 +126,7 @@ describe('Teams proactive alert delivery', () => {
       .post(path(CHANNEL_ID))
       .reply(403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
     await expect(bot.channel.deliver(sampleView({}, { id: 'al-403' }), undefined)).rejects.toThrow(/HTTP 403/);
-    expect(await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID))).toMatchObject({ inactive: true });
+    expect(await bot.store.getTeamsConversation(CHANNEL_ID, z.unknown())).toMatchObject({ inactive: true });
     await expect(bot.channel.deliver(sampleView({}, { id: 'al-403' }), undefined)).rejects.toThrow(/no channel to post to/);
   });
 });
@@ -160,9 +160,9 @@ describe('Teams uninstall', () => {
     removed.membersRemoved = [{ id: `28:${APP_ID}` }];
     (removed.channelData as Record<string, unknown>).eventType = 'teamMemberRemoved';
     expect((await bot.send(removed)).status).toBe(200);
-    expect(await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID))).toMatchObject({ inactive: true });
+    expect(await bot.store.getTeamsConversation(CHANNEL_ID, z.unknown())).toMatchObject({ inactive: true });
     await bot.send(install());
-    expect(await bot.store.kv.get(keys.teamsConversation(CHANNEL_ID))).toMatchObject({ inactive: false });
+    expect(await bot.store.getTeamsConversation(CHANNEL_ID, z.unknown())).toMatchObject({ inactive: false });
   });
 });
 

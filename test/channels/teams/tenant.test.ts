@@ -1,5 +1,5 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../../src/store/keys.js';
 import { TENANT_ID, channelActivity } from '../../fakes/bot-framework.js';
 import { startBot } from './harness.js';
 
@@ -30,7 +30,7 @@ describe('Teams tenant check', () => {
     const id = `19:foreign-${String(conv)}-${String(chan)}@thread.tacv2`;
     const res = await bot.send(foreign(conv, chan, id));
     expect(res.status).toBe(403);
-    expect(await bot.store.kv.get(keys.teamsConversation(id))).toBeUndefined();
+    expect(await bot.store.getTeamsConversation(id, z.unknown())).toBeUndefined();
   });
 
   it('serves the app tenant and a tenant on TEAMS_ALLOWED_TENANTS (ids compared case-insensitively)', async () => {
@@ -38,6 +38,6 @@ describe('Teams tenant check', () => {
     const id = '19:extra-tenant@thread.tacv2';
     const res = await bot.send(foreign(EXTRA.toUpperCase(), EXTRA, id));
     expect(res.status).toBe(200);
-    expect(await bot.store.kv.get(keys.teamsConversation(id))).toBeDefined();
+    expect(await bot.store.getTeamsConversation(id, z.unknown())).toBeDefined();
   });
 });

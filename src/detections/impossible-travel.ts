@@ -2,17 +2,25 @@ import type { NormalizedEvent } from '../domain/index.js';
 import { bordering } from './lib/borders.js';
 import { countryOf, duration, isInteractive, iso, num, recentCountries, who } from './lib/event.js';
 import { distanceKm } from './lib/geo.js';
+import { USUAL_MIN_DAYS, isUsual, placeKey, recordPlace, revivePlaces, usualPlaces, type PlaceDays } from './lib/places.js';
 import { insertSorted, pruneBefore } from './lib/window.js';
 import type { AlertDraft, Detection, DetectionContext, Sensitivity } from './types.js';
 
 const HOUR = 3_600_000;
 const BASELINE = 30 * 24 * HOUR;
 
-/** Thresholds per sensitivity (the issue's table). */
-export const TRAVEL_LEVELS: Record<Sensitivity, { minKm: number; minKmh: number; bordersCount: boolean; knownCountriesSuppress: boolean }> = {
-  low: { minKm: 1000, minKmh: 1500, bordersCount: false, knownCountriesSuppress: true },
-  medium: { minKm: 500, minKmh: 1000, bordersCount: false, knownCountriesSuppress: false },
-  high: { minKm: 300, minKmh: 800, bordersCount: true, knownCountriesSuppress: false },
+/**
+ * Thresholds per sensitivity. `usualPlacesSuppress`: a trip between two of the user's usual places (country and
+ * network used on USUAL_MIN_DAYS distinct days of the baseline) is not an alert. `knownCountriesSuppress`: nor
+ * is a trip between two countries the user used at all in the baseline (low: a superset of usual places).
+ */
+export const TRAVEL_LEVELS: Record<
+  Sensitivity,
+  { minKm: number; minKmh: number; bordersCount: boolean; usualPlacesSuppress: boolean; knownCountriesSuppress: boolean }
+> = {
+  low: { minKm: 1000, minKmh: 1500, bordersCount: false, usualPlacesSuppress: true, knownCountriesSuppress: true },
+  medium: { minKm: 500, minKmh: 1000, bordersCount: false, usualPlacesSuppress: true, knownCountriesSuppress: false },
+  high: { minKm: 300, minKmh: 800, bordersCount: true, usualPlacesSuppress: false, knownCountriesSuppress: false },
 };
 
 interface Point {
@@ -29,6 +37,8 @@ interface Point {
 }
 interface TravelState {
   pts: Point[];
+  /** Usual places (see lib/places.ts); absent in states saved before it existed. */
+  places?: PlaceDays;
 }
 
 function pointOf(e: NormalizedEvent): Point {
@@ -64,7 +74,7 @@ function collapse(pts: Point[], i: number): void {
   }
 }
 
-function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext): AlertDraft | undefined {
+function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext, places: PlaceDays): AlertDraft | undefined {
   if (a.cc === b.cc) return undefined;
   if (a.ip !== undefined && a.ip === b.ip) return undefined; // one IP cannot be in two places: the geolocation moved
   if (a.trusted && b.trusted) return undefined;
@@ -77,6 +87,9 @@ function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext
   if (kmh <= lvl.minKmh) return undefined;
   const known = (cc: string) => (ctx.userCountries[cc] ?? -Infinity) >= b.t - BASELINE;
   if (lvl.knownCountriesSuppress && known(a.cc) && known(b.cc)) return undefined;
+  const usualSide = (p: Point) => isUsual(places, placeKey(p.cc, p.ip), b.t);
+  const bothUsual = usualSide(a) && usualSide(b);
+  if (lvl.usualPlacesSuppress && bothUsual) return undefined;
   const usual = recentCountries(ctx.userCountries, b.t, BASELINE);
   const line = (p: Point) => `${p.place || p.cc}${p.ip ? ` (${p.ip})` : ''} at ${iso(p.t)}`;
   return {
@@ -88,9 +101,18 @@ function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext
       { label: 'Distance', value: `${num(km)} km${a.rough || b.rough ? ' (country centroid: approximate)' : ''}` },
       { label: 'Time between', value: duration(gap) },
       { label: 'Implied speed', value: `${num(kmh)} km/h` },
-      { label: 'Usual countries (30 d)', value: usual.join(', ') || 'none yet' },
+      { label: 'Countries used (30 d)', value: usual.join(', ') || 'none yet' },
+      { label: 'Usual places (30 d)', value: usualLine(a, b, places, bothUsual) },
     ],
-    facts: { from: a, to: b, distanceKm: Math.round(km), minutes: Math.round(gap / 60_000), speedKmh: Math.round(kmh), usualCountries: usual },
+    facts: {
+      from: a,
+      to: b,
+      distanceKm: Math.round(km),
+      minutes: Math.round(gap / 60_000),
+      speedKmh: Math.round(kmh),
+      usualCountries: usual,
+      usualPlaces: usualPlaces(places, b.t),
+    },
     eventIds: [a.id, b.id],
     ips: [a.ip, b.ip].filter((x): x is string => x !== undefined),
     time: b.t,
@@ -99,11 +121,21 @@ function check(a: Point, b: Point, event: NormalizedEvent, ctx: DetectionContext
   };
 }
 
+/** Which places were usual (on ≥ USUAL_MIN_DAYS days) and which side of the trip is not among them. */
+function usualLine(a: Point, b: Point, places: PlaceDays, bothUsual: boolean): string {
+  const list = usualPlaces(places, b.t);
+  const head = list.length ? list.join(', ') : `none yet (a place is usual after ${USUAL_MIN_DAYS} days)`;
+  if (bothUsual) return `${head}; both sides usual (high sensitivity alerts anyway)`;
+  const side = (p: Point) => `${p.place || p.cc} (${placeKey(p.cc, p.ip)})`;
+  const not = [a, b].filter((p) => !isUsual(places, placeKey(p.cc, p.ip), b.t)).map(side);
+  return `${head}; not usual: ${not.join(' and ')}`;
+}
+
 /**
  * Two successive interactive activities of one user from places no one could travel between in the time
  * (Defender for Cloud Apps' country-level model). Late events are placed by their own time and checked against
  * both neighbours. Same country never counts; bordering countries only at high sensitivity; trusted networks on
- * both sides and the same IP on both sides suppress.
+ * both sides and the same IP on both sides suppress; at medium and low, so does a trip between two usual places.
  */
 export const impossibleTravel: Detection<TravelState> = {
   id: 'impossible-travel',
@@ -115,18 +147,22 @@ export const impossibleTravel: Detection<TravelState> = {
   windowMs: 24 * HOUR,
   needsBaseline: true,
   accepts: (e) => e.location?.lat !== undefined && e.location.lon !== undefined && countryOf(e) !== undefined && isInteractive(e),
-  initialState: () => ({ pts: [] }),
-  cloneState: (s) => ({ pts: s.pts.slice() }),
+  initialState: () => ({ pts: [], places: revivePlaces(undefined) }),
+  cloneState: (s) => ({ pts: s.pts.slice(), places: revivePlaces(s.places) }),
   evaluate(event, state, ctx) {
+    // A state saved before usual places existed, or read back from JSON (a plain object): make it a checked map.
+    if (!state.places || Object.getPrototypeOf(state.places) !== null) state.places = revivePlaces(state.places);
+    const places = state.places;
     const p = pointOf(event);
     const i = insertSorted(state.pts, p);
     const drafts: AlertDraft[] = [];
     const prev = state.pts[i - 1];
     const next = state.pts[i + 1];
-    const before = prev && check(prev, p, event, ctx);
+    const before = prev && check(prev, p, event, ctx, places);
     if (before) drafts.push(before);
-    const after = next && check(p, next, event, ctx);
+    const after = next && check(p, next, event, ctx, places);
     if (after) drafts.push(after);
+    recordPlace(places, placeKey(p.cc, p.ip), p.t);
     collapse(state.pts, i);
     pruneBefore(state.pts, state.pts[state.pts.length - 1]!.t - 2 * 24 * HOUR, 24);
     return drafts;

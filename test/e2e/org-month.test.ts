@@ -43,8 +43,14 @@ describe('scenario: a month of a 40-person org', () => {
 
   it('carries evidence a responder can judge', () => {
     const travel = alerts.find((a) => a.detection === 'impossible-travel' && a.actor.email?.startsWith('hiro'))!;
-    expect(travel.evidence.map((e) => e.label)).toEqual(['From', 'To', 'Distance', 'Time between', 'Implied speed', 'Usual countries (30 d)']);
+    expect(travel.evidence.map((e) => e.label)).toEqual(['From', 'To', 'Distance', 'Time between', 'Implied speed', 'Countries used (30 d)', 'Usual places (30 d)']);
     expect(travel.facts.distanceKm).toBeGreaterThan(9000); // London ↔ São Paulo
+    // The traveller's Tokyo trip is between two countries they use regularly, but not from their Tokyo network.
+    const known = alerts.find((a) => a.detection === 'impossible-travel' && a.actor.email?.startsWith('elif'))!;
+    const usual = known.evidence.find((e) => e.label === 'Usual places (30 d)')!.value;
+    expect(usual).toMatch(/^(JP|GB) \S+\/24 \(\d+ d\), (JP|GB) \S+\/24 \(\d+ d\); /);
+    expect(usual).toContain('JP 126.0.29.0/24');
+    expect(usual).toContain('not usual: Tokyo, Japan (JP 126.0.99.0/24)');
     const burst = alerts.find((a) => a.detection === 'failed-logins')!;
     expect(burst.count).toBe(14);
     const exp = alerts.find((a) => a.detection === 'policy:mass-export')!;

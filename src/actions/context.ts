@@ -6,6 +6,7 @@ import type { GraphClient } from './graph/client.js';
 import { describeUser, resolveUser, type EntraUser } from './graph/users.js';
 import type { ProtectedList } from './guards.js';
 import { describeGraphFailure } from './messages.js';
+import type { PeopleCheck } from './four-eyes.js';
 import type { UserMessenger } from './types.js';
 
 /** Everything one action needs; built per execute by the service. */
@@ -18,7 +19,9 @@ export interface ActionContext {
   protectedList: ProtectedList;
   messengers: UserMessenger[];
   /** The stored outcome of this action kind, if any (a pending four-eyes approval). */
-  previous: ActionOutcome | undefined;
+  previous?: ActionOutcome;
+  /** With a pending request: whether this click is by another person than the requester (four-eyes.ts). */
+  people?: PeopleCheck;
   log: Logger;
   /** For idempotency records written before a call that must not be repeated (sendMail). */
   store: Store;

@@ -4,7 +4,8 @@ import type { RetryPolicy } from '../http/retry.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { recordUserAnswer } from './answer.js';
-import { responderKey, responderName, type ActionContext, type ActionResult } from './context.js';
+import { responderName, type ActionContext, type ActionResult } from './context.js';
+import { checkDetail, comparePeople, notCountedMessage } from './four-eyes.js';
 import type { GraphCallRecord } from './graph/client.js';
 import { createGraph, isEntraConfigured, type Graph } from './graph/index.js';
 import { parseProtectedList } from './guards.js';
@@ -65,9 +66,14 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
   const messengers = () => (Array.isArray(deps.messengers) ? deps.messengers : (deps.messengers?.list() ?? []));
   const entra = deps.graph ?? createGraph(deps.env, { retry: deps.retry, now, timeoutMs: deps.graphTimeoutMs });
 
-  const byLabel = (by: ActionRequest['by']) => `${responderName(by)} (${by.platform}:${by.id})`;
+  const byLabel = (by: ActionRequest['by']) => `${responderName(by)} (${by.platform}:${by.id}${by.email ? `, ${by.email}` : ''})`;
 
-  async function perform(req: ActionRequest, alert: Alert, previous: ActionOutcome | undefined, calls: GraphCallRecord[]): Promise<ActionResult> {
+  const audit = (req: ActionRequest, outcome: string, detail: Record<string, unknown>, at = now()) =>
+    deps.store.appendAudit({ at, alertId: req.alertId, what: req.kind, by: byLabel(req.by), outcome, detail });
+
+  const identityDeps = (calls: GraphCallRecord[]) => ({ graph: entra?.client({ onCall: (c) => calls.push(c) }), domainMap: deps.env.ENTRA_DOMAIN_MAP });
+
+  async function perform(req: ActionRequest, alert: Alert, pending: Pick<ActionContext, 'previous' | 'people'> | undefined, calls: GraphCallRecord[]): Promise<ActionResult> {
     if (req.kind === 'dismiss') {
       return {
         status: 'done',
@@ -78,7 +84,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     }
     if (deps.dryRun) return dryRunResult(req.kind, alert, messengers(), deps.env);
     const graph = entra?.client({ onCall: (c) => calls.push(c) });
-    const ctx: ActionContext = { req, alert, env: deps.env, graph, protectedList, messengers: messengers(), previous, log: deps.log, store: deps.store, now };
+    const ctx: ActionContext = { req, alert, env: deps.env, graph, protectedList, messengers: messengers(), ...pending, log: deps.log, store: deps.store, now };
     if (req.kind === 'notify') return notifyUser(ctx);
     if (!graph) return { status: 'refused', message: NOT_CONFIGURED };
     if (req.kind === 'revoke-sessions') return revokeUserSessions(ctx);
@@ -101,32 +107,27 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     // A four-eyes request nobody approved within a day lapses: the next click is a new request, not an approval.
     const lapsed = stored?.status === 'pending-approval' && now() - stored.at > APPROVAL_TTL_MS;
     const previous = lapsed ? undefined : stored;
-    const samePending = previous?.status === 'pending-approval' && responderKey(previous.by) === responderKey(req.by);
-    if (previous && (isFinal(previous) || samePending)) {
-      await deps.store.appendAudit({
-        at: now(),
-        alertId: req.alertId,
-        what: req.kind,
-        by: byLabel(req.by),
-        outcome: 'repeat',
-        detail: { returned: previous.status, firstAt: previous.at, firstBy: byLabel(previous.by), reason: req.reason },
+    const calls: GraphCallRecord[] = [];
+    // A click on a pending four-eyes request counts only when it is provably another person (four-eyes.ts).
+    const people = previous?.status === 'pending-approval' ? await comparePeople(previous.by, req.by, identityDeps(calls)) : undefined;
+    if (previous && (isFinal(previous) || (people && people.verdict !== 'different'))) {
+      await audit(req, people && !isFinal(previous) ? 'not-counted' : 'repeat', {
+        returned: previous.status,
+        firstAt: previous.at,
+        firstBy: byLabel(previous.by),
+        reason: req.reason,
+        ...(people ? { fourEyes: checkDetail(people), graphCalls: calls } : {}),
       });
-      return previous;
+      // Across platforms the clicker is told why the click did not count; the stored request stays the requester's.
+      const crossPlatform = people && previous.by.platform !== req.by.platform;
+      return crossPlatform ? { ...previous, message: notCountedMessage(people, responderName(previous.by)) } : previous;
     }
 
-    await deps.store.appendAudit({
-      at: now(),
-      alertId: req.alertId,
-      what: req.kind,
-      by: byLabel(req.by),
-      outcome: 'requested',
-      detail: { requestedAt: req.requestedAt, reason: req.reason, dryRun: deps.dryRun, ...(stored ? { previous: stored.status } : {}), ...(lapsed ? { approvalLapsed: true } : {}) },
-    });
+    await audit(req, 'requested', { requestedAt: req.requestedAt, reason: req.reason, dryRun: deps.dryRun, ...(stored ? { previous: stored.status } : {}), ...(lapsed ? { approvalLapsed: true } : {}) });
 
-    const calls: GraphCallRecord[] = [];
     let result: ActionResult;
     try {
-      result = await perform(req, alert, previous?.status === 'pending-approval' ? previous : undefined, calls);
+      result = await perform(req, alert, previous?.status === 'pending-approval' ? { previous, people } : undefined, calls);
     } catch (err) {
       deps.log.error({ alertId: req.alertId, kind: req.kind, err: (err as Error).message }, 'action failed unexpectedly');
       result = { status: 'failed', message: `The ${req.kind} action failed unexpectedly: ${(err as Error).message}` };
@@ -146,14 +147,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
     await deps.store.saveActionOutcome(outcome);
     if (outcome.status === 'done' && (req.kind === 'suspend' || req.kind === 'unsuspend'))
       await deps.store.deleteActionOutcome(req.alertId, req.kind === 'suspend' ? 'unsuspend' : 'suspend');
-    await deps.store.appendAudit({
-      at: outcome.at,
-      alertId: req.alertId,
-      what: req.kind,
-      by: byLabel(req.by),
-      outcome: outcome.status,
-      detail: { message: outcome.message, reason: req.reason, warnings: outcome.warnings, requestIds, graphCalls: calls, dryRun: deps.dryRun, ...result.detail },
-    });
+    await audit(req, outcome.status, { message: outcome.message, reason: req.reason, warnings: outcome.warnings, requestIds, graphCalls: calls, dryRun: deps.dryRun, ...result.detail }, outcome.at);
     // Last: bump the revision (and status) so the outbox redraws every card with the stored outcome.
     await deps.store.updateAlert(req.alertId, (a) => (result.alertStatus ? { ...a, status: result.alertStatus } : a));
     const level = outcome.status === 'failed' || outcome.status === 'unknown' ? 'warn' : 'info';

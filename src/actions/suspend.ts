@@ -2,6 +2,7 @@ import { resolveTarget, responderKey, responderName, userDetail, type ActionCont
 import { changeAndConfirm, CONFIRMED_NOTE, type StepRecord } from './confirm.js';
 import { describeUser, getMemberships, isGuest, readUser, setAccountEnabled, type Memberships } from './graph/users.js';
 import { isAdmin, protectedReason } from './guards.js';
+import { checkDetail } from './four-eyes.js';
 import { describeGraphFailure, NOT_CONFIGURED, SESSION_WARNING, SYNC_WARNING } from './messages.js';
 import { revokeAndConfirm } from './revoke.js';
 
@@ -39,7 +40,8 @@ export async function suspendUser(ctx: ActionContext): Promise<ActionResult> {
 
   if (ctx.env.ENTRA_FOUR_EYES && memberships && isAdmin(memberships)) {
     const prev = ctx.previous;
-    const approving = prev?.status === 'pending-approval' && responderKey(prev.by) !== responderKey(ctx.req.by);
+    // Another person (not just another click): the service compared the two identities (four-eyes.ts).
+    const approving = prev?.status === 'pending-approval' && ctx.people?.verdict === 'different';
     if (!approving)
       return {
         status: 'pending-approval',
@@ -50,6 +52,7 @@ export async function suspendUser(ctx: ActionContext): Promise<ActionResult> {
       };
     detail.requestedBy = responderKey(prev.by);
     detail.approvedBy = responderKey(ctx.req.by);
+    detail.fourEyes = checkDetail(ctx.people!);
   }
 
   const approvedNote = detail.approvedBy ? ` Requested by ${responderName(ctx.previous!.by)}, approved by ${responderName(ctx.req.by)}.` : '';

@@ -6,8 +6,18 @@ export type ActionKind = z.infer<typeof ActionKind>;
 export const ActionRequest = z.object({
   alertId: z.string(),
   kind: ActionKind,
-  /** Who clicked: platform and platform user id, plus a display name for cards. */
-  by: z.object({ platform: z.enum(['slack', 'teams', 'cli', 'api']), id: z.string(), name: z.string().optional() }),
+  /**
+   * Who clicked: platform and platform user id, plus a display name for cards. For four-eyes across platforms the
+   * channel adds what it knows of the person: the email the platform reports (Slack users.info) and/or the Entra
+   * object id (Teams aadObjectId).
+   */
+  by: z.object({
+    platform: z.enum(['slack', 'teams', 'cli', 'api']),
+    id: z.string(),
+    name: z.string().optional(),
+    email: z.string().max(320).optional(),
+    entraId: z.string().max(64).optional(),
+  }),
   reason: z.string().max(1000).optional(),
   requestedAt: z.number(),
 });

@@ -137,6 +137,10 @@ describe('secrets stay secret through a full flow', () => {
     const replay = await postSigned(`${base}/slack/events`, interactivity(click), { secret: S.signing, ts: clickTs });
     expect(replay.status).toBe(409);
     await keep(replay);
+    // A correctly signed click from another workspace: acked, logged and dropped before any work.
+    const foreign = { ...blockAction({ user: 'U0ALICE', actionId: ACTION.notify, value: card.alertId, channel: 'C0ALERTS', ts: card.message.ts }), team: { id: 'T0OTHER', domain: 'other' } };
+    await keep(await postSigned(`${base}/slack/events`, interactivity(foreign), { secret: S.signing }));
+    expect(logs.lines.some((l) => l.msg === 'Slack request from another workspace refused')).toBe(true);
     await waitFor('the revoke outcome', async () => (await app.store.getActionOutcome(card.alertId, 'revoke-sessions'))?.status === 'done', 30_000);
     await waitFor('the card updated', () => slack.of('chat.update').length > 0, 30_000);
     await app.drain();

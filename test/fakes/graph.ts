@@ -23,6 +23,8 @@ export interface GraphUser {
   onPremisesSyncEnabled: boolean | null;
   userType: string;
   signInSessionsValidFromDateTime?: string;
+  /** Activated directory role ids (transitiveMemberOf lists them as directoryRole objects; not part of the user object). */
+  directoryRoles?: string[];
 }
 
 export interface GraphCall {
@@ -168,7 +170,8 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
     const user = one ? findUser(one[1]!) : undefined;
     if (!one || !user) return answer(404, err('Request_ResourceNotFound', `Resource '${one?.[1] ?? path}' does not exist.`));
     const sub = one[2];
-    if (method === 'GET' && sub === '/transitiveMemberOf') return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: [] });
+    if (method === 'GET' && sub === '/transitiveMemberOf')
+      return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: (user.directoryRoles ?? []).map((id) => ({ '@odata.type': '#microsoft.graph.directoryRole', id })) });
     if (method === 'POST' && sub === '/revokeSignInSessions') {
       user.signInSessionsValidFromDateTime = new Date().toISOString().slice(0, 19) + 'Z';
       return answer(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true });
@@ -181,7 +184,10 @@ export async function startFakeGraph(opts: { tenantId?: string; clientId?: strin
       if (typeof body?.accountEnabled === 'boolean') user.accountEnabled = body.accountEnabled;
       return answer(204);
     }
-    if (method === 'GET' && !sub) return answer(200, user);
+    if (method === 'GET' && !sub) {
+      const { directoryRoles: _, ...shown } = user;
+      return answer(200, shown);
+    }
     return answer(405, err('Request_BadRequest', 'Unsupported'));
   }
 

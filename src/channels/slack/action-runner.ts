@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.js';
 import { actionLabel, outcomeLine, renderAlertCard } from './blocks.js';
 import { SLACK_CHANNEL_NAME } from './channel.js';
 import { renderRequestReply } from './messages.js';
+import type { EmailLookup } from './emails.js';
 import type { SlackSender } from './sender.js';
 
 export interface RunnerDeps {
@@ -18,6 +19,8 @@ export interface RunnerDeps {
   now?: () => number;
   /** Called after an action ran (e.g. drain the outbox so the other channels' cards update). */
   onDone?: () => void;
+  /** The clicker's email (users.info, cached): names the person for four-eyes across Slack and Teams. */
+  emailOf?: EmailLookup;
 }
 
 export interface CardWhere {
@@ -57,13 +60,17 @@ export function createActionRunner(deps: RunnerDeps) {
       return;
     }
     await thread(where, renderRequestReply(kind, user.id, input.reason, deps.dryRun));
+    // Suspend is the action with four-eyes: the clicker is named as a person (email) so the same person in Teams
+    // is not counted as a second responder (actions/four-eyes.ts). No address: they cannot approve across platforms.
+    const email = kind === 'suspend' ? await deps.emailOf?.(user.id) : undefined;
+    const by = { platform: 'slack' as const, id: user.id, name: user.name, ...(email ? { email } : {}) };
     let outcome: ActionOutcome;
     try {
-      outcome = await deps.actions.execute({ alertId, kind, by: { platform: 'slack', id: user.id, name: user.name }, reason: input.reason, requestedAt: now() });
+      outcome = await deps.actions.execute({ alertId, kind, by, reason: input.reason, requestedAt: now() });
     } catch (err) {
       // The card reports the failure; it never claims an action that did not happen.
       deps.log.error({ alertId, kind, err: (err as Error).message }, 'action failed');
-      outcome = { alertId, kind, status: 'failed', message: `${(err as Error).message}`.slice(0, 500), by: { platform: 'slack', id: user.id, name: user.name }, at: now(), requestIds: [], warnings: [] };
+      outcome = { alertId, kind, status: 'failed', message: `${(err as Error).message}`.slice(0, 500), by, at: now(), requestIds: [], warnings: [] };
     }
     const current = (await deps.store.getAlert(alertId)) ?? alert;
     // The card view as stored, with the just-returned outcome laid over it (the store may lag behind).

@@ -7,7 +7,8 @@ import { runSlackExport } from './export.js';
 import { renderCommandResult } from './render-commands.js';
 import { SlashCommandBody, mentionedUser } from './payloads.js';
 import type { ResponderCheck } from './responders.js';
-import { slackErrorCode, type SlackSender } from './sender.js';
+import type { EmailLookup } from './emails.js';
+import type { SlackSender } from './sender.js';
 
 export interface CommandDeps {
   store: Store;
@@ -17,6 +18,8 @@ export interface CommandDeps {
   sender: SlackSender;
   log: Logger;
   now?: () => number;
+  /** users.info `profile.email`, cached (emails.ts): turns an @mention into an email for `activity`. */
+  emailOf: EmailLookup;
 }
 
 export const SLASH_COMMAND = '/vigil';
@@ -57,7 +60,7 @@ export function registerSlashCommand(app: App, deps: CommandDeps): void {
     if (cmd.kind === 'activity') {
       const userId = mentionedUser(cmd.who);
       if (userId) {
-        const email = await emailOf(userId);
+        const email = await deps.emailOf(userId);
         if (!email) return reply({ text: `Could not find an email address for <@${userId}> (the app needs the users:read.email scope). Try \`/vigil activity name@company.com\`.` });
         cmd = { ...cmd, who: email };
       } else if (cmd.who.startsWith('@')) {
@@ -72,14 +75,4 @@ export function registerSlashCommand(app: App, deps: CommandDeps): void {
       await reply({ text: `Vigil could not answer \`${cmd.kind}\` right now: ${(err as Error).message.slice(0, 200)}` });
     }
   });
-
-  async function emailOf(userId: string): Promise<string | undefined> {
-    try {
-      const res = await deps.sender.call('users.info', () => deps.client.users.info({ user: userId }));
-      return res.user?.profile?.email ?? undefined;
-    } catch (err) {
-      deps.log.warn({ user: userId, code: slackErrorCode(err), err: (err as Error).message }, 'users.info failed');
-      return undefined;
-    }
-  }
 }

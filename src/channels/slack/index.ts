@@ -15,6 +15,7 @@ import { createActionRunner } from './action-runner.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackChannel } from './channel.js';
 import { registerSlashCommand } from './command.js';
+import { createEmailLookup } from './emails.js';
 import { metadataKey } from './click-checks.js';
 import { registerCardInteractions } from './interactions.js';
 import { createSlackMessenger, registerAnswerHandlers } from './messenger.js';
@@ -128,7 +129,8 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const client = bolt.client;
   const sender = createSlackSender({ client, log, now: deps.now, sleep: deps.sleep, minIntervalMs: deps.minIntervalMs });
   const responders = createResponderCheck({ responders: env.SLACK_RESPONDERS, client, sender, store: deps.store, log, cacheMs: env.SLACK_RESPONDER_CACHE_SECONDS * 1000, now: deps.now });
-  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone });
+  const emailOf = createEmailLookup({ client, sender, log, now: deps.now });
+  const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone, emailOf });
   const routes = parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES);
   const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
   const channel = withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log });
@@ -137,7 +139,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const metaKey = metadataKey(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun, metadataKey: metaKey });
   registerAnswerHandlers(bolt, messengerDeps);
-  registerSlashCommand(bolt, { store: deps.store, status: deps.status, responders, client, sender, log, now: deps.now });
+  registerSlashCommand(bolt, { store: deps.store, status: deps.status, responders, client, sender, log, now: deps.now, emailOf });
 
   log.info({ mode, team: installation.teamId, enterprise: installation.enterpriseId, bot: auth.user_id }, `Slack connected (${mode === 'socket' ? 'Socket Mode' : `HTTP on ${SLACK_EVENTS_PATH}`})`);
   return {

@@ -109,7 +109,8 @@ export function createCardActionHandler(deps: CardActionDeps) {
     const req: ActionRequest = {
       alertId: alert.id,
       kind,
-      by: { platform: 'teams', id: click.user.aadObjectId!, name: click.user.name },
+      // The Entra object id names the person for four-eyes across Slack and Teams (actions/four-eyes.ts).
+      by: { platform: 'teams', id: click.user.aadObjectId!, name: click.user.name, entraId: click.user.aadObjectId },
       reason,
       requestedAt: now(),
     };

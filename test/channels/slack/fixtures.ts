@@ -104,3 +104,24 @@ export function slashCommand(text: string, user = 'U0ALICE', responseUrl = 'http
     trigger_id: `1.2.${++commands}`,
   }).toString();
 }
+
+/** The suspend modal's view_submission (reason typed in) for the modal Vigil opened with `privateMetadata`. */
+export function suspendSubmission(privateMetadata: string, opts: { user?: string; team?: string; reason?: string } = {}) {
+  const user = opts.user ?? 'U0ALICE';
+  const team = opts.team ?? 'T0TEAM';
+  return interactivity({
+    type: 'view_submission',
+    team: { id: team, domain: 'example' },
+    user: { id: user, name: user.slice(2).toLowerCase(), team_id: team },
+    api_app_id: 'A0APP',
+    trigger_id: `9.9.${++commands}`,
+    view: {
+      id: 'V0MODAL',
+      type: 'modal',
+      callback_id: 'vigil_suspend_reason',
+      private_metadata: privateMetadata,
+      team_id: team,
+      state: { values: { reason: { reason_input: { type: 'plain_text_input', value: opts.reason ?? 'compromised account' } } } },
+    },
+  });
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/channels/slack/ids.js';
-import { blockAction, interactivity, postSigned, sampleAlert, sign } from './fixtures.js';
+import { blockAction, interactivity, postSigned, sampleAlert, sign, suspendSubmission } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 /** Finding 5 of issue 14: signed requests whose fields Vigil did not put there. */
@@ -21,15 +21,7 @@ async function seed(harness: Harness) {
   }
 }
 
-const submission = (privateMetadata: string) =>
-  interactivity({
-    type: 'view_submission',
-    team: { id: 'T0TEAM' },
-    user: { id: 'U0ALICE', name: 'alice' },
-    api_app_id: 'A0APP',
-    trigger_id: `9.9.${Math.random()}`,
-    view: { id: 'V0MODAL', type: 'modal', callback_id: 'vigil_suspend_reason', private_metadata: privateMetadata, state: { values: { reason: { reason_input: { type: 'plain_text_input', value: 'compromised' } } } } },
-  });
+const submission = (privateMetadata: string) => suspendSubmission(privateMetadata);
 
 describe('forged clicks', () => {
   it('a click on card B whose value names alert C acts on nothing and redraws nothing', async () => {

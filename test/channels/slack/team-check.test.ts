@@ -12,7 +12,7 @@ import { createStore } from '../../../src/store/store.js';
 import { FAST_RETRY, captureLogger, entraEnv, makeAlert } from '../../actions/helpers.js';
 import { ADELE, GRAPH, nockToken, nockUserFilter } from '../../fakes/graph.js';
 import { startFakeSlack } from '../../fakes/slack.js';
-import { BOT_TOKEN, blockAction, fakeActions, interactivity, postSigned, sampleAlert, silentLog, slashCommand } from './fixtures.js';
+import { BOT_TOKEN, blockAction, fakeActions, interactivity, postSigned, sampleAlert, silentLog, slashCommand, suspendSubmission } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 /** Issue 14 #5: a Slack request is served only when it comes from the installed workspace / Enterprise Grid org. */
@@ -50,17 +50,7 @@ function commandFrom(team: string, text: string, responseUrl: string, enterprise
   return form.toString();
 }
 
-/** The suspend modal submission for the modal Vigil opened (signed metadata), from `team`. */
-function submissionFrom(team: string, meta: string) {
-  return interactivity({
-    type: 'view_submission',
-    team: { id: team, domain: 'x' },
-    user: { id: 'U0ALICE', name: 'alice', team_id: team },
-    api_app_id: 'A0APP',
-    trigger_id: `9.9.${Math.random()}`,
-    view: { id: 'V0MODAL', type: 'modal', callback_id: 'vigil_suspend_reason', private_metadata: meta, team_id: team, state: { values: { reason: { reason_input: { type: 'plain_text_input', value: 'compromised account' } } } } },
-  });
-}
+const submissionFrom = (team: string, meta: string) => suspendSubmission(meta, { team });
 
 const sideEffects = (x: Harness) => x.slack.calls.filter((c) => !['auth.test'].includes(c.method));
 

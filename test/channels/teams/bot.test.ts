@@ -102,7 +102,8 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
       alertId: 'al-suspend',
       kind: 'suspend',
       reason: 'not the user: confirmed by phone',
-      by: { platform: 'teams', id: RESPONDER, name: 'Alice Admin' },
+      // The Entra object id goes with the click: four-eyes recognises the same person on Slack by it.
+      by: { platform: 'teams', id: RESPONDER, name: 'Alice Admin', entraId: RESPONDER },
     });
     expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5' } });
     const card = JSON.stringify(res.body!.value);

@@ -37,10 +37,12 @@ export async function startHarness(opts: {
   service?: (store: Store) => ActionsService;
   /** What the fake answers to the integration's auth.test at start-up (default: workspace T0TEAM). */
   authTest?: Record<string, unknown>;
+  /** Share a store (e.g. with a Teams bot in the same test). */
+  store?: Store;
 } = {}): Promise<Harness> {
   const slack = await startFakeSlack({ token: BOT_TOKEN, groupMembers: opts.groupMembers, emails: opts.emails });
   if (opts.authTest) slack.once('auth.test', opts.authTest);
-  const store = createStore(createMemoryKV());
+  const store = opts.store ?? createStore(createMemoryKV());
   const answer = opts.answer ?? ((req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt, alertId: req.alertId, message: `${req.kind} done` }));
   const actions = fakeActions(async (req) => {
     const o = await answer(req, store);

@@ -47,10 +47,10 @@ export function createFakeActions(store: Store, opts: { delayMs?: number } = {})
 }
 
 export async function startBot(
-  opts: { actions?: (store: Store) => ActionsService & { calls: ActionRequest[] }; env?: Record<string, unknown>; invokeBudgetMs?: number; inbound?: InboundLimits } = {},
+  opts: { actions?: (store: Store) => ActionsService & { calls: ActionRequest[] }; env?: Record<string, unknown>; invokeBudgetMs?: number; inbound?: InboundLimits; store?: Store } = {},
 ) {
   const openid = await startOpenIdServer();
-  const store = createStore(createMemoryKV());
+  const store = opts.store ?? createStore(createMemoryKV());
   const actions = (opts.actions ?? ((s) => createFakeActions(s)))(store);
   const app = createHttpApp();
   const log = createLogger('silent');

@@ -105,6 +105,7 @@ describe('vigil doctor', () => {
       'Graph permission User.EnableDisableAccount.All',
       'Graph permission Mail.Send',
       'Slack bot token',
+      'Slack workspace',
       'Slack channel C0ALERTS',
       'Slack channel C0CRIT',
       'Teams bot credentials',
@@ -167,6 +168,16 @@ describe('vigil doctor', () => {
     expect(rows.some((r) => r.check.startsWith('Slack channel'))).toBe(false);
     expect(byCheck(rows, 'Microsoft Graph token')).toMatchObject({ status: 'fail', fix: expect.stringContaining('ENTRA_CLIENT_SECRET') });
     expect(rows.some((r) => r.check.startsWith('Graph permission'))).toBe(false);
+  });
+
+  it('fails SLACK_TEAM_ID that is not the bot token\'s workspace, as `vigil serve` would at start-up', async () => {
+    mockIntegrations({});
+    const rows = await runDoctor(loadConfig({ ...ENV, SLACK_TEAM_ID: 'T9OTHER' }), { store: createStore(createMemoryKV()), now: () => NOW });
+    expect(byCheck(rows, 'Slack workspace')).toMatchObject({ status: 'fail', detail: expect.stringContaining('SLACK_TEAM_ID is T9OTHER, but SLACK_BOT_TOKEN belongs to workspace T1') });
+    nock.cleanAll();
+    mockIntegrations({});
+    const ok = await runDoctor(loadConfig(ENV), { store: createStore(createMemoryKV()), now: () => NOW });
+    expect(byCheck(ok, 'Slack workspace')).toMatchObject({ status: 'pass', detail: 'serves workspace T1; requests from others are ignored' });
   });
 
   it('warns about a key expiring soon, fails an expired one, and skips what is not configured', async () => {

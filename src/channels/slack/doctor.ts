@@ -2,12 +2,16 @@ import { z } from 'zod';
 import type { SlackEnv } from './settings.js';
 import { fetchJson } from '../../http/fetch-json.js';
 import { reason, type DoctorRow } from '../../domain/doctor.js';
+import { installationFrom } from './team-check.js';
 
 const SlackReply = z.looseObject({
   ok: z.boolean(),
   error: z.string().optional(),
   needed: z.string().optional(),
   team: z.string().optional(),
+  team_id: z.string().optional(),
+  enterprise_id: z.string().optional(),
+  is_enterprise_install: z.boolean().optional(),
   user: z.string().optional(),
   channel: z.looseObject({ id: z.string(), name: z.string().optional(), is_member: z.boolean().optional(), is_archived: z.boolean().optional() }).optional(),
 });
@@ -43,6 +47,14 @@ export async function checkSlack(env: SlackEnv): Promise<DoctorRow[]> {
       return [{ group: 'slack', check: 'Slack bot token', status: 'fail', detail: `auth.test: ${auth.error ?? 'not ok'}`, fix: 'Reinstall the app to the workspace and set SLACK_BOT_TOKEN to its Bot User OAuth Token (xoxb-...)' }];
     }
     rows.push({ group: 'slack', check: 'Slack bot token', status: 'pass', detail: `workspace ${auth.team ?? '?'}, bot user ${auth.user ?? '?'}` });
+    // The same check `vigil serve` makes at start-up: SLACK_TEAM_ID / SLACK_ENTERPRISE_ID against the token's own.
+    try {
+      const inst = installationFrom(env, auth);
+      const serves = inst.teamId ? `workspace ${inst.teamId}` : `every workspace of org ${inst.enterpriseId}`;
+      rows.push({ group: 'slack', check: 'Slack workspace', status: 'pass', detail: `serves ${serves}; requests from others are ignored` });
+    } catch (err) {
+      rows.push({ group: 'slack', check: 'Slack workspace', status: 'fail', detail: reason(err), fix: 'Set SLACK_TEAM_ID / SLACK_ENTERPRISE_ID to the installed workspace, or leave them unset' });
+    }
   } catch (err) {
     return [{ group: 'slack', check: 'Slack bot token', status: 'fail', detail: reason(err), fix: 'Check the network path to Slack (HTTPS_PROXY) and SLACK_API_URL' }];
   }

@@ -1,7 +1,9 @@
 import { anonymousIp } from './anonymous-ip.js';
+import { distributedBruteForce } from './distributed-brute-force.js';
 import { failedLogins } from './failed-logins.js';
 import { impossibleTravel } from './impossible-travel.js';
 import { infrequentCountry } from './infrequent-country.js';
+import { passwordSpray } from './password-spray.js';
 import type { AnyDetection } from './types.js';
 import { suspiciousIp } from './suspicious-ip.js';
 import { unusualAdmin } from './unusual-admin.js';
@@ -14,6 +16,8 @@ export const builtInDetections: readonly AnyDetection[] = [
   suspiciousIp,
   infrequentCountry,
   failedLogins,
+  passwordSpray,
+  distributedBruteForce,
   unusualAdmin,
   unusualImpersonation,
 ];

@@ -10,9 +10,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'vigil-setup-'));
 const cfg = (env: Record<string, string>) => ({ detection: detectionSchema.parse(env) });
 
 describe('engine options from the configuration', () => {
-  it('without a policy file: the seven detections and the default pack at VIGIL_SENSITIVITY', async () => {
+  it('without a policy file: the nine built-in detections and the five default pack policies at VIGIL_SENSITIVITY', async () => {
     const o = await buildEngineOptions(cfg({ VIGIL_SENSITIVITY: 'high' }));
-    expect(o.detections.map((d) => d.id)).toHaveLength(12);
+    expect(o.detections.map((d) => d.id)).toHaveLength(14);
     expect(o.settings('impossible-travel').sensitivity).toBe('high');
   });
 

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
  */
 /**
  * Ids from outside (actor ids, event ids, group keys) go into keys as they are when short; a long one is
- * replaced by its SHA-256, so no caller can make a key longer than the stores accept (VARCHAR(255)).
+ * replaced by its SHA-256, so no caller can make a key longer than the stores accept (VARCHAR(255)). A NUL
+ * byte (the separator of keyed slots, `password-spray\0<ip>`) is written `%00`: SQLite cut the key there (every
+ * IP of a detection shared one record) and PostgreSQL refuses it.
  */
 function id(raw: string): string {
-  return raw.length <= 120 ? raw : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return raw.length <= 120 ? raw.replaceAll('\u0000', '%00') : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
 export const keys = {

@@ -7,6 +7,7 @@ import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../src/store/keys.js';
 import { openKV, type KV } from '../../src/store/kv.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 
@@ -41,6 +42,19 @@ describe.each(backends)('%s store', (_name, open) => {
     ]);
     expect(await kv.getMany(['a', 'b', 'c', 'missing', '__proto__'])).toEqual([{ n: 1, s: ':colon first' }, 'last wins', undefined, undefined, 'proto is a key']);
     expect(await kv.getMany([])).toEqual([]);
+    await kv.close();
+  });
+
+  it('keeps keyed detection slots apart (detection\\0group: one record per IP)', async () => {
+    const kv = await open();
+    const a = keys.engineKeyed('org', 'password-spray\u0000203.0.113.7');
+    const b = keys.engineKeyed('org', 'password-spray\u0000203.0.113.8');
+    expect(a).not.toContain('\u0000');
+    await kv.write([
+      { key: a, value: 'first ip' },
+      { key: b, value: 'second ip' },
+    ]);
+    expect(await kv.getMany([a, b, keys.engineKeyed('org', 'password-spray')])).toEqual(['first ip', 'second ip', undefined]);
     await kv.close();
   });
 

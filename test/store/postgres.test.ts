@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/index.js';
+import { keys } from '../../src/store/keys.js';
 import { openKV } from '../../src/store/kv.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { cardReport, serveEnv } from '../e2e/serve.js';
@@ -52,6 +53,20 @@ describe('the store on a real PostgreSQL server', () => {
     expect(updated?.revision).toBe(2);
     expect(await s2.pendingOutbox()).toEqual(['pg-1']);
     await s2.close();
+  });
+
+  it('stores keys holding a NUL byte (keyed detection slots such as password-spray per IP)', async () => {
+    const kv = await openKV(await server.database());
+    const slot = keys.engineKeyed('org', 'password-spray\u0000203.0.113.7');
+    const other = keys.engineKeyed('org', 'password-spray\u0000203.0.113.8');
+    await kv.write([
+      { key: slot, value: { s: { fails: [1] } } },
+      { key: other, value: 'x' },
+    ]);
+    expect(await kv.getMany([slot, other])).toEqual([{ s: { fails: [1] } }, 'x']);
+    await kv.write([{ key: slot, delete: true }]);
+    expect(await kv.getMany([slot, other])).toEqual([undefined, 'x']);
+    await kv.close();
   });
 
   it('keeps every committed write through a server crash (kill -9), fails fast while it is down, and recovers', async () => {

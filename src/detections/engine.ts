@@ -150,7 +150,27 @@ export function evaluateBatch(events: readonly NormalizedEvent[], prior: EngineS
     }
   }
   prune(org.now - KEEP_MS, org.countries, actors, keyed);
+  dropUntouchedKeyed(keyed, prior, opts);
   return { alerts: [...changed.values()], changes: { org, actors, keyed } };
+}
+
+/**
+ * A keyed slot the batch created but left as its detection's initial state (e.g. a successful sign-in from an IP
+ * password-spray does not track) is not a change: writing it would cost a store row per sign-in IP for nothing.
+ */
+function dropUntouchedKeyed(keyed: Map<string, KeyedRecord>, prior: EngineState, opts: EngineOptions): void {
+  const initial = new Map<string, string>();
+  for (const [slot, rec] of keyed) {
+    if (prior.keyed.has(slot) || rec.open !== undefined) continue;
+    const id = slot.slice(0, slot.indexOf('\u0000'));
+    let empty = initial.get(id);
+    if (empty === undefined) {
+      const det = opts.detections.find((d) => d.id === id);
+      empty = det?.initialState ? JSON.stringify(det.initialState()) : '';
+      initial.set(id, empty);
+    }
+    if (rec.s === undefined || JSON.stringify(rec.s) === empty) keyed.delete(slot);
+  }
 }
 
 /** `evaluateBatch` with the changes applied to a copy of `prior` (tests and small callers). */

@@ -33,6 +33,18 @@ describe('password-spray', () => {
     expect(a.severity).toBe('high');
   });
 
+  it('a sign-in from an IP it does not track leaves no state to store; a failure does', () => {
+    const opts = configureDetections({ sensitivity: 'medium' });
+    const signIn = ev({ time: AFTER, actor: 'alice', action: 'user_login', at: P.saoPaulo, ip: '105.112.9.9' });
+    const quiet = runDetections([signIn], initialEngineState(), opts);
+    expect([...quiet.changes.keyed.keys()].filter((k) => k.startsWith('password-spray'))).toEqual([]);
+    const failed = runDetections([fail(AFTER, 'alice')], initialEngineState(), opts);
+    expect([...failed.changes.keyed.keys()].filter((k) => k.startsWith('password-spray'))).toEqual([`password-spray\u0000${IP}`]);
+    // Once tracked, a later sign-in from it is a change (it may be the urgent fact on a later alert).
+    const later = runDetections([ev({ time: AFTER + MIN, actor: 'alice', action: 'user_login', at: P.saoPaulo, ip: IP })], failed.state, opts);
+    expect([...later.changes.keyed.keys()].filter((k) => k.startsWith('password-spray'))).toEqual([`password-spray\u0000${IP}`]);
+  });
+
   it('flags an affected account that then signs in successfully from the spraying IP (critical, on the card)', () => {
     const signIn = ev({ time: AFTER + 50 * MIN, actor: 'victim3', action: 'user_login', at: P.saoPaulo, ip: IP });
     // A sign-in from the IP by an account that was not sprayed, and one of a victim from elsewhere, are not flagged.

@@ -21,9 +21,9 @@ import { countAlerts, createMetrics, instrumentActions, instrumentChannel } from
 import { startSchedules } from './runtime/schedules.js';
 import { closeServer, createHttpApp, listen } from './runtime/server.js';
 import { createStatusProvider } from './runtime/status.js';
+import { openStoreWithin } from './runtime/store-open.js';
 import { createAtlassianSource, createSweeper, sweepIntervalMs } from './runtime/sweeps.js';
 import { registerAtlassianWebhook } from './sources/webhook.js';
-import { openKV } from './store/kv.js';
 import { createStore, type Store, type SweepSummary } from './store/store.js';
 
 export interface VigilApp {
@@ -55,7 +55,8 @@ export interface AppOptions {
 export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {}): Promise<VigilApp> {
   registerSecrets(secretsOf(cfg));
   configureHttp({ proxy: cfg.core.HTTPS_PROXY, timeoutMs: cfg.core.HTTP_TIMEOUT_MS });
-  const store = createStore(await openKV(opts.storeUrl ?? cfg.core.VIGIL_STORE_URL), { lockLeaseMs: cfg.core.VIGIL_LOCK_LEASE });
+  const kv = await openStoreWithin(opts.storeUrl ?? cfg.core.VIGIL_STORE_URL, { timeoutMs: cfg.core.VIGIL_STORE_CONNECT_TIMEOUT, log });
+  const store = createStore(kv, { lockLeaseMs: cfg.core.VIGIL_LOCK_LEASE });
   const orgId = cfg.core.ATLASSIAN_ORG_ID ?? 'default';
   const enricher = await createEnricher(cfg.detection, log);
   const metrics = createMetrics({ defaultMetrics: true });

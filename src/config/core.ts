@@ -15,6 +15,8 @@ export const coreSchema = z
       .refine((v) => /^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//.test(v) || v === 'memory', {
         message: 'must start with sqlite://, redis://, rediss://, postgresql:// or memory://',
       }),
+    /** How long start-up waits for a Redis or PostgreSQL store to answer before it stops with a clear message. */
+    VIGIL_STORE_CONNECT_TIMEOUT: duration('30s').refine((ms) => ms >= 100 && ms <= 3_600_000, { message: 'must be between 100ms and 1h' }),
     VIGIL_LOCK_LEASE: duration('30s').refine((ms) => ms >= 500 && ms <= 3_600_000, { message: 'must be between 500ms and 1h' }),
     VIGIL_SWEEP_SCHEDULE: z
       .string()

@@ -54,7 +54,7 @@ export interface AppOptions {
 /** The composition root: builds every real dependency from the configuration and wires them. Wiring only. */
 export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {}): Promise<VigilApp> {
   registerSecrets(secretsOf(cfg));
-  configureHttp({ proxy: cfg.core.HTTPS_PROXY, timeoutMs: cfg.core.HTTP_TIMEOUT_MS });
+  configureHttp({ ...cfg.core, timeoutMs: cfg.core.HTTP_TIMEOUT_MS });
   const kv = await openStoreWithin(opts.storeUrl ?? cfg.core.VIGIL_STORE_URL, { timeoutMs: cfg.core.VIGIL_STORE_CONNECT_TIMEOUT, log });
   const store = createStore(kv, { lockLeaseMs: cfg.core.VIGIL_LOCK_LEASE });
   const orgId = cfg.core.ATLASSIAN_ORG_ID ?? 'default';

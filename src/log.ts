@@ -72,3 +72,21 @@ export function createLogger(level = 'info', dest?: DestinationStream): Logger {
   );
 }
 export type { Logger };
+
+/** One line for an argument a library printed: an Error's name, code and message (never its stack). */
+function consoleText(args: unknown[]): string {
+  return args
+    .map((a) => (a instanceof Error ? `${a.name}${(a as { code?: string }).code ? ` ${(a as { code?: string }).code}` : ''}: ${a.message}` : typeof a === 'string' ? a : JSON.stringify(a) ?? String(a)))
+    .join(' ')
+    .slice(0, 2000);
+}
+
+/**
+ * Libraries print on their own (botbuilder's CloudAdapter and JWT checks call console.error with raw errors and
+ * stacks). For the service, that output goes through the logger instead: one JSON line, scrubbed of secrets,
+ * without stack frames.
+ */
+export function routeConsoleToLogger(log: Logger): void {
+  console.error = (...args: unknown[]) => log.error({ lib: consoleText(args) }, 'library error output');
+  console.warn = (...args: unknown[]) => log.warn({ lib: consoleText(args) }, 'library warning output');
+}

@@ -55,7 +55,7 @@ export async function doctorCommand(argv: string[], io: CommandIO = {}): Promise
   const config = load(io, stderr);
   if (!config) return 2;
   // The same outbound client as `vigil serve`: HTTPS_PROXY and the timeouts apply to every check.
-  configureHttp({ proxy: config.core.HTTPS_PROXY, timeoutMs: config.core.HTTP_TIMEOUT_MS });
+  configureHttp({ ...config.core, timeoutMs: config.core.HTTP_TIMEOUT_MS });
   let opened: Store | undefined;
   const open = async () => (opened = await (io.openStore ?? defaultOpen)(config));
   try {

@@ -10,7 +10,7 @@ import { loadConfig, loadDotEnv, type Config } from '../config/index.js';
 import { ConfigError } from '../domain/errors.js';
 import { createEnricher } from '../enrich/index.js';
 import { buildEngineOptions } from '../config/engine.js';
-import { createLogger, registerSecrets, scrubSecrets, type Logger } from '../log.js';
+import { createLogger, registerSecrets, routeConsoleToLogger, scrubSecrets, type Logger } from '../log.js';
 import { terminalSafe } from '../lib/terminal-safe.js';
 import { createProgress } from './progress.js';
 import { InputError, openInput } from '../sources/file.js';
@@ -152,6 +152,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(cfg.core.LOG_LEVEL);
+  if (command === 'serve' || command === 'sweep') routeConsoleToLogger(log);
   try {
     switch (command) {
       case 'serve':

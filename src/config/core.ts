@@ -41,7 +41,12 @@ export const coreSchema = z
     /** When set, GET /metrics requires `Authorization: Bearer <this token>`. */
     VIGIL_METRICS_TOKEN: optStr,
     VIGIL_DRY_RUN: bool(false),
+    /** Outbound forward proxy (CONNECT); lowercase https_proxy / no_proxy win over the uppercase names. */
     HTTPS_PROXY: optUrl,
+    https_proxy: optUrl,
+    /** Hosts reached directly: comma list of names (with their subdomains), .suffix, host:port, IPs, CIDR, or *. */
+    NO_PROXY: optStr,
+    no_proxy: optStr,
     HTTP_TIMEOUT_MS: int(30_000, 1000, 600_000),
     ATLASSIAN_ORG_ID: optStr,
     ATLASSIAN_API_KEY: optStr,

@@ -1,18 +1,17 @@
-import { Agent, ProxyAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { UpstreamError } from '../domain/errors.js';
 import { networkCause } from './network-cause.js';
+import { resolveProxyEnv, type ProxyEnv } from './no-proxy.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+import { createTransport, installTransport, transport } from './transport.js';
 
-let dispatcher: Dispatcher | undefined;
-
-/** Configure the shared dispatcher once at start-up: keep-alive, timeouts, HTTPS_PROXY. */
-export function configureHttp(opts: { proxy?: string; timeoutMs?: number } = {}): void {
-  const timeout = opts.timeoutMs ?? 30_000;
-  dispatcher = opts.proxy
-    ? new ProxyAgent({ uri: opts.proxy, connect: { timeout: 10_000 }, headersTimeout: timeout, bodyTimeout: timeout })
-    : new Agent({ connect: { timeout: 10_000 }, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
-  // Libraries that call global fetch themselves (Slack's WebClient) go through the proxy too.
-  if (opts.proxy) setGlobalDispatcher(dispatcher);
+/**
+ * Configure the outbound transport once at start-up: keep-alive, timeouts, HTTPS_PROXY / https_proxy and
+ * NO_PROXY / no_proxy (lowercase wins). With a proxy, global fetch and Node's global agents use it too, so
+ * SDKs that make their own calls follow the same rule.
+ */
+export function configureHttp(opts: ProxyEnv & { timeoutMs?: number } = {}): void {
+  const { proxy, noProxy } = resolveProxyEnv(opts);
+  installTransport(createTransport({ proxy, noProxy, timeoutMs: opts.timeoutMs }), proxy !== undefined);
 }
 
 export interface HttpRequest {
@@ -69,7 +68,7 @@ export async function fetchJson<T = unknown>(url: string, req: HttpRequest): Pro
     const timeout = AbortSignal.timeout(req.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     try {
-      const init = { method: req.method ?? 'GET', headers, body, signal, ...(dispatcher ? { dispatcher } : {}) };
+      const init = { method: req.method ?? 'GET', headers, body, signal, dispatcher: transport().dispatcher };
       res = await globalThis.fetch(url, init as unknown as RequestInit);
     } catch (err) {
       if (req.signal?.aborted) throw err;

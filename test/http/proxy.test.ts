@@ -46,7 +46,7 @@ afterAll(async () => {
 
 const script = `
 import { configureHttp, fetchJson } from './src/http/fetch-json.ts';
-configureHttp({ proxy: process.env.HTTPS_PROXY, timeoutMs: 5000 });
+configureHttp({ HTTPS_PROXY: process.env.HTTPS_PROXY, timeoutMs: 5000 });
 const plain = await fetchJson('http://audit.vigil-proxy-test.invalid/admin/v1/orgs/o1/events-stream?limit=1', { service: 'Atlassian', headers: { authorization: 'Bearer k-123' }, retry: { maxRetries: 0 } });
 console.log(JSON.stringify(plain.body));
 const tls = await fetchJson('https://api.atlassian.com/admin/v1/orgs/o1/events-stream', { service: 'Atlassian', retry: { maxRetries: 0 } }).catch((e) => ({ error: e.message }));

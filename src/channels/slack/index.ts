@@ -1,9 +1,10 @@
-import { App, ExpressReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Express } from 'express';
 import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js';
 import { slackInbound } from './payload-guard.js';
 import { createReplayGuard } from '../../http/replay-guard.js';
+import { proxiedTransport } from '../../http/transport.js';
 import type { ActionsService, UserMessenger } from '../../actions/types.js';
 import type { StatusInfo } from '../../chat-commands/index.js';
 import type { SlackEnv } from './settings.js';
@@ -97,7 +98,15 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   let bolt: App;
   const mode = env.SLACK_APP_TOKEN ? 'socket' : 'http';
   if (env.SLACK_APP_TOKEN) {
-    bolt = new App({ ...base, appToken: env.SLACK_APP_TOKEN, socketMode: true });
+    // Bolt does not pass a dispatcher on to Socket Mode: the receiver is built here so the WebSocket (and its
+    // apps.connections.open calls) leave through the outbound proxy like every other call.
+    const receiver = new SocketModeReceiver({
+      appToken: env.SLACK_APP_TOKEN,
+      logger,
+      dispatcher: proxiedTransport()?.dispatcher,
+      installerOptions: { clientOptions: slackApiUrl ? { slackApiUrl } : {} },
+    });
+    bolt = new App({ ...base, receiver, socketMode: true });
   } else {
     if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
     const firstSeen = createReplayGuard(deps.store.locks.backend, REPLAY_MEMORY_MS, deps.now);

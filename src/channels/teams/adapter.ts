@@ -12,6 +12,7 @@ const { AuthenticationError } = requireFromBotbuilder('botframework-connector') 
 import type { TeamsEnv } from './settings.js';
 import { bodyGate, type InboundLimits, type RawBodyRequest } from '../../http/body-gate.js';
 import type { Logger } from '../../log.js';
+import { routeConnectorClients } from './transport.js';
 
 /**
  * Bot Framework endpoints. Defaults are the public cloud; tests point the OpenID metadata (JWT signing keys) at
@@ -58,6 +59,7 @@ export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial
     ValidateAuthority: true,
   });
   hardenAuthErrors(auth);
+  routeConnectorClients(auth);
   const adapter = Object.assign(new CloudAdapter(auth), {
     // The JWT alone (signature, issuer, audience = our app id, expiry, Teams endorsement), before the body is
     // read. The adapter checks it again with the activity's serviceUrl once the body is in.
@@ -161,11 +163,46 @@ export function registerBotRoute(
       return;
     }
     req.body = body;
+    const answer = collectAnswer();
     try {
-      await adapter.process(req as never, res as never, (ctx) => bot.run(ctx));
+      await adapter.process(req as never, answer.facade as never, (ctx) => bot.run(ctx));
     } catch (err) {
-      log.error({ err: (err as Error).message }, 'Teams request failed');
-      if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+      answer.fail(err);
     }
+    answer.send(res, log);
   });
+}
+
+/**
+ * What CloudAdapter.process answers, held back: on a failure botbuilder would put the internal error text
+ * (e.g. a DNS failure's "getaddrinfo ENOTFOUND login.botframework.com") into the response body. That text
+ * goes to the log (scrubbed) and the caller gets a plain error instead; successful answers pass unchanged.
+ */
+function collectAnswer() {
+  const state: { status: number; body?: unknown; headers: Array<[string, string]> } = { status: 200, headers: [] };
+  const facade = {
+    status: (code: number) => ((state.status = code), facade),
+    header: (name: string, value: string) => (state.headers.push([name, value]), facade),
+    send: (body: unknown) => ((state.body = body), facade),
+    end: () => facade,
+  };
+  return {
+    facade,
+    fail(err: unknown) {
+      state.status = 500;
+      state.body = (err as Error)?.message ?? String(err);
+    },
+    send(res: Response, log: Logger) {
+      if (res.headersSent) return;
+      if (state.status < 400) {
+        for (const [name, value] of state.headers) res.header(name, value);
+        res.status(state.status);
+        if (state.body === undefined) res.end();
+        else res.send(state.body);
+        return;
+      }
+      log.error({ status: state.status, err: String(state.body ?? '').slice(0, 500) }, 'Teams request failed');
+      res.status(state.status).json({ error: state.status === 401 ? 'invalid Bot Framework token' : state.status >= 500 ? 'internal error' : 'request refused' });
+    },
+  };
 }

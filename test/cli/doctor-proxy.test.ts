@@ -66,7 +66,7 @@ describe('vigil doctor behind a proxy that refuses the Microsoft hosts', () => {
       MICROSOFT_APP_TENANT_ID: '66666666-7777-8888-9999-000000000000',
       TEAMS_RESPONDERS: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       // An address that cannot resolve anywhere, so the test does not depend on this machine's DNS.
-      ENTRA_AUTHORITY_HOST: 'https://login.vigil-test.invalid',
+      TEAMS_LOGIN_URL: 'https://login.vigil-test.invalid/66666666-7777-8888-9999-000000000000',
     });
     const teams = (JSON.parse(r.stdout) as Array<{ group: string; status: string; detail: string }>).find((row) => row.group === 'teams')!;
     expect(teams.status).toBe('fail');

@@ -10,40 +10,18 @@ const { AuthenticationError } = requireFromBotbuilder('botframework-connector') 
   AuthenticationError: new (message: string, statusCode: number) => Error;
 };
 import type { TeamsEnv } from './settings.js';
+import { teamsEndpoints, type BotEndpoints } from './clouds.js';
 import { bodyGate, type InboundLimits, type RawBodyRequest } from '../../http/body-gate.js';
 import type { Logger } from '../../log.js';
 import { routeConnectorClients } from './transport.js';
-
-/**
- * Bot Framework endpoints. Defaults are the public cloud; tests point the OpenID metadata (JWT signing keys) at
- * a loopback server. Setting any of them makes botbuilder use all of them as given, so all are always passed.
- */
-export interface BotEndpoints {
-  openIdMetadataUrl: string;
-  tokenIssuer: string;
-  loginUrl: string;
-  oAuthScope: string;
-  oAuthUrl: string;
-  emulatorOpenIdMetadataUrl: string;
-}
-
-export function publicCloudEndpoints(tenantId: string): BotEndpoints {
-  return {
-    openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
-    tokenIssuer: 'https://api.botframework.com',
-    loginUrl: `https://login.microsoftonline.com/${tenantId}`,
-    oAuthScope: 'https://api.botframework.com',
-    oAuthUrl: 'https://api.botframework.com',
-    emulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
-  };
-}
 
 /** CloudAdapter with single-tenant ConfigurationBotFrameworkAuthentication; throws if half-configured. */
 export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial<BotEndpoints>): CloudAdapter & { preAuthenticate: PreAuthenticate } {
   const { MICROSOFT_APP_ID: appId, MICROSOFT_APP_PASSWORD: password, MICROSOFT_APP_TENANT_ID: tenantId } = env;
   if (!appId || !password || !tenantId)
     throw new Error('Teams needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID together (single-tenant bot)');
-  const e = { ...publicCloudEndpoints(tenantId), ...endpoints };
+  // TEAMS_CLOUD and the single TEAMS_* endpoint settings; botbuilder uses all of them as given when any is set.
+  const e = { ...teamsEndpoints(env), ...endpoints };
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppType: 'SingleTenant',
     MicrosoftAppId: appId,
@@ -55,7 +33,8 @@ export function createBotAdapter(env: TeamsEnv, log: Logger, endpoints?: Partial
     ToChannelFromBotOAuthScope: e.oAuthScope,
     OAuthUrl: e.oAuthUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: e.emulatorOpenIdMetadataUrl,
-    CallerId: 'urn:botframework:azure', // what the public-cloud defaults set on authenticated activities
+    ...(e.channelService ? { ChannelService: e.channelService } : {}),
+    CallerId: e.callerId,
     ValidateAuthority: true,
   });
   hardenAuthErrors(auth);
@@ -194,7 +173,8 @@ function collectAnswer() {
     },
     send(res: Response, log: Logger) {
       if (res.headersSent) return;
-      if (state.status < 400) {
+      // Invoke responses (4xx included) are the bot's own answers; 401 and 5xx carry botbuilder's error text.
+      if (state.status < 500 && state.status !== 401) {
         for (const [name, value] of state.headers) res.header(name, value);
         res.status(state.status);
         if (state.body === undefined) res.end();
@@ -202,7 +182,7 @@ function collectAnswer() {
         return;
       }
       log.error({ status: state.status, err: String(state.body ?? '').slice(0, 500) }, 'Teams request failed');
-      res.status(state.status).json({ error: state.status === 401 ? 'invalid Bot Framework token' : state.status >= 500 ? 'internal error' : 'request refused' });
+      res.status(state.status).json({ error: state.status === 401 ? 'invalid Bot Framework token' : 'internal error' });
     },
   };
 }

@@ -6,7 +6,8 @@ import { DEFAULT_CHAT_LIMITS, type InboundLimits } from '../../http/body-gate.js
 import { registerSecrets, type Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { AlertChannel } from '../../domain/index.js';
-import { createBotAdapter, registerBotRoute, type BotEndpoints } from './adapter.js';
+import { createBotAdapter, registerBotRoute } from './adapter.js';
+import type { BotEndpoints } from './clouds.js';
 import { VigilTeamsBot } from './bot.js';
 import { createCardActionHandler } from './card-actions.js';
 import { createTeamsChannel } from './channel.js';

@@ -14,5 +14,5 @@ export const teamsChannel = defineChannel<TeamsEnv>({
     const teams = await createTeamsIntegration({ ...chatDeps(ctx), env: s, graph: ctx.graph });
     return { channels: [teams.channel], names: ['teams'], stop: teams.stop };
   },
-  doctor: (s, ctx) => checkTeams(s, ctx.authorityHost),
+  doctor: (s) => checkTeams(s),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { list, need, optStr, ALWAYS } from '../../lib/settings.js';
+import { list, need, optStr, optUrl, ALWAYS } from '../../lib/settings.js';
+import { TEAMS_CLOUDS, type TeamsCloud } from './clouds.js';
 
 const RESPONDER = /^(group:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,6 +15,16 @@ export const teamsSchema = z
     TEAMS_RESPONDERS: list,
     /** More tenant ids whose activities the bot serves, besides MICROSOFT_APP_TENANT_ID (others are refused). */
     TEAMS_ALLOWED_TENANTS: list,
+    /** The Microsoft cloud of the bot (Bot Framework endpoints): public, gcch (GCC High), dod or china. */
+    TEAMS_CLOUD: optStr
+      .refine((v) => v === undefined || (TEAMS_CLOUDS as readonly string[]).includes(v.toLowerCase()), { message: `must be one of: ${TEAMS_CLOUDS.join(', ')}` })
+      .transform((v) => (v?.toLowerCase() ?? 'public') as TeamsCloud),
+    /** Each Bot Framework endpoint on its own (wins over TEAMS_CLOUD): sovereign variants, a local test server. */
+    TEAMS_OPENID_METADATA_URL: optUrl,
+    TEAMS_TOKEN_ISSUER: optUrl,
+    TEAMS_LOGIN_URL: optUrl,
+    TEAMS_OAUTH_SCOPE: optUrl,
+    TEAMS_CHANNEL_SERVICE: optUrl,
   })
   .superRefine((env, ctx) => {
     const any = env.MICROSOFT_APP_ID || env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID;

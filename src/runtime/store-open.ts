@@ -33,9 +33,12 @@ export interface OpenStoreOptions {
 }
 
 const TIMED_OUT = Symbol('timed out');
-const DEFAULT_PORTS: Record<string, number> = { 'redis:': 6379, 'rediss:': 6379, 'postgres:': 5432, 'postgresql:': 5432 };
+const DEFAULT_PORTS: Record<string, number> = { 'redis:': 6379, 'rediss:': 6379 };
 
-/** The TCP address of a networked store URL (redis, PostgreSQL), or undefined (SQLite, memory, a socket path). */
+/**
+ * The TCP address to probe before opening a Redis store (its client retries a closed port silently for ever),
+ * or undefined: PostgreSQL's driver reports a refused connection itself; SQLite and memory need no network.
+ */
 export function storeAddress(url: string): { host: string; port: number } | undefined {
   try {
     const u = new URL(url);

@@ -49,12 +49,18 @@ describe('vigil doctor behind a proxy that refuses the Microsoft hosts', () => {
       TEAMS_RESPONDERS: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
     });
     expect(r.code, r.stderr).toBe(1);
-    const rows = JSON.parse(r.stdout) as Array<{ group: string; status: string; detail: string; fix?: string }>;
+    const rows = JSON.parse(r.stdout) as Array<{ group: string; check: string; status: string; detail: string; fix?: string }>;
     const teams = rows.find((row) => row.group === 'teams')!;
     expect(teams.status).toBe('fail');
     expect(teams.detail).toMatch(/the proxy \(HTTPS_PROXY\) refused the tunnel to login\.microsoftonline\.com:443 \(HTTP 403\)/);
     expect(teams.fix).toMatch(/Your proxy refuses this host/);
     expect(connects).toContain('login.microsoftonline.com:443');
+    // The inbound token keys are fetched through the same proxy, and its refusal is the reason given.
+    const keys = rows.find((row) => row.check === 'Teams inbound token keys')!;
+    expect(keys.status).toBe('fail');
+    expect(keys.detail).toMatch(/the proxy \(HTTPS_PROXY\) refused the tunnel to login\.botframework\.com:443 \(HTTP 403\)/);
+    expect(keys.fix).toMatch(/Allow login\.botframework\.com through the proxy/);
+    expect(connects).toContain('login.botframework.com:443');
     expect(`${r.stdout}${r.stderr}`).not.toContain('bot-secret-value-not-real');
   }, 60_000);
 

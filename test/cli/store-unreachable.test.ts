@@ -122,10 +122,11 @@ describe('openStoreWithin', () => {
     expect((err as Error).message).toContain(`last error: SQLITE_CANTOPEN attempt ${calls}`);
   });
 
-  it('names TCP addresses only for networked stores, and hides passwords', () => {
+  it('probes TCP addresses of Redis stores only, and hides passwords', () => {
     expect(storeAddress('redis://h:1/0')).toEqual({ host: 'h', port: 1 });
     expect(storeAddress('rediss://cache.example')).toEqual({ host: 'cache.example', port: 6379 });
-    expect(storeAddress('postgresql://u:p@[::1]/db')).toEqual({ host: '::1', port: 5432 });
+    expect(storeAddress('redis://[::1]:6380')).toEqual({ host: '::1', port: 6380 });
+    expect(storeAddress('postgresql://u:p@db/db')).toBeUndefined();
     expect(storeAddress('sqlite://./data/vigil.sqlite')).toBeUndefined();
     expect(storeAddress('memory://')).toBeUndefined();
     expect(redactStoreUrl('postgres://u:p%40ss@db:5432/v?sslmode=require&password=x')).toBe('postgres://u:***@db:5432/v?…');

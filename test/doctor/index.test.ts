@@ -71,6 +71,11 @@ function mockIntegrations(m: Mode = {}) {
     .reply(m.graphError ? 401 : 200, m.graphError ? invalidClient : token(jwt({ roles: m.graphRoles ?? ALL_ROLES })))
     .post('/tenant-1/oauth2/v2.0/token', (body: Record<string, string>) => body.client_id === 'bot-app' && body.scope === 'https://api.botframework.com/.default')
     .reply(m.teamsError ? 401 : 200, m.teamsError ? invalidClient : token(jwt({ aud: 'https://api.botframework.com' })));
+  nock('https://login.botframework.com')
+    .get('/v1/.well-known/openidconfiguration')
+    .reply(200, { issuer: 'https://api.botframework.com', jwks_uri: 'https://login.botframework.com/v1/.well-known/keys' })
+    .get('/v1/.well-known/keys')
+    .reply(200, { keys: [{ kty: 'RSA', use: 'sig', kid: 'k1', n: 'AQAB', e: 'AQAB', endorsements: ['msteams'] }] });
   const slack = nock('https://slack.com').matchHeader('authorization', `Bearer ${SECRETS.SLACK_BOT_TOKEN}`);
   slack.post('/api/auth.test').reply(200, m.slackAuth === false ? { ok: false, error: 'invalid_auth' } : { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'vigil', team_id: 'T1', user_id: 'U0BOT', bot_id: 'B1' });
   if (m.slackAuth !== false)
@@ -109,6 +114,7 @@ describe('vigil doctor', () => {
       'Slack channel C0ALERTS',
       'Slack channel C0CRIT',
       'Teams bot credentials',
+      'Teams inbound token keys',
       'Jira API token',
       'Jira project SEC',
     ]);

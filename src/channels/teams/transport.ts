@@ -1,7 +1,7 @@
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
-import { proxiedTransport } from '../../http/transport.js';
+import { transport } from '../../http/transport.js';
 
 /** The parts of the Bot Connector client (botbuilder-stdlib's compat ServiceClient over @azure/core-rest-pipeline) used here. */
 interface PipelineRequestLike {
@@ -27,12 +27,12 @@ interface ConnectorClientLike {
  * (OpenID metadata via node-fetch and the token via msal-node use Node's global agent, which is Vigil's.)
  */
 export function routeConnectorClients(auth: ConfigurationBotFrameworkAuthentication): void {
-  const t = proxiedTransport();
-  if (!t) return;
+  // Always, also without a proxy (the pipeline would read HTTP_PROXY / ALL_PROXY on its own); the transport
+  // is looked up per request, so it is the one configured at start-up.
   const policy = {
     name: 'vigilOutboundTransport',
     sendRequest: (req: PipelineRequestLike, next: (req: PipelineRequestLike) => Promise<unknown>) => {
-      req.agent ??= new URL(req.url).protocol === 'http:' ? t.agents.http : t.agents.https;
+      req.agent ??= new URL(req.url).protocol === 'http:' ? transport().agents.http : transport().agents.https;
       return next(req);
     },
   };

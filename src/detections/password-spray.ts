@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '../domain/index.js';
+import { IP_SUBJECT_PREFIX, type NormalizedEvent } from '../domain/index.js';
 import { duration, isFailedLoginEvent, iso, where, who } from './lib/event.js';
 import { cappedList, isSuccessfulLogin } from './lib/logins.js';
 import { densestWindow, insertSorted, pruneBefore } from './lib/window.js';
@@ -100,7 +100,7 @@ function sprayDraft(event: NormalizedEvent, s: Spray): AlertDraft {
   const signedIn = [...new Map(s.signIns.map((o) => [o.a, o])).values()];
   const time = signedIn.reduce((m, o) => Math.max(m, o.t), last);
   const { site: _site, ...rest } = event;
-  const subject: NormalizedEvent = { ...rest, actor: { id: `ip:${ip}`, name: ip }, targets: [] };
+  const subject: NormalizedEvent = { ...rest, actor: { id: `${IP_SUBJECT_PREFIX}${ip}`, name: ip }, targets: [] };
   const success = signedIn.length > 0 ? ` — ${signedIn.length} then signed in from it` : '';
   return {
     groupKey: ip,

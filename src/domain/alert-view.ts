@@ -60,13 +60,19 @@ export function isSettled(view: Pick<AlertView, 'outcomes'>, kind: ActionKind): 
   return view.outcomes.some((o) => o.kind === kind && SETTLED_STATUSES.has(o.status));
 }
 
+/** Actor ids of alerts whose subject is a source IP, not a person (password spray): `ip:<address>`. */
+export const IP_SUBJECT_PREFIX = 'ip:';
+export const isIpSubject = (alert: Pick<Alert, 'actor'>): boolean => alert.actor.id.startsWith(IP_SUBJECT_PREFIX);
+
 /**
  * The actions that still apply, in card order: none once dismissed; an action whose outcome is done (or
- * simulated) is gone; dismiss is gone once the user was contained or the alert actioned.
+ * simulated) is gone; dismiss is gone once the user was contained or the alert actioned. An alert about a source
+ * IP offers only dismiss: there is no one to notify or suspend (the accounts it names have their own alerts).
  */
 export function liveActions(view: Pick<AlertView, 'alert' | 'outcomes'>): ActionKind[] {
   const { alert } = view;
   if (alert.status === 'dismissed' || isSettled(view, 'dismiss')) return [];
+  if (isIpSubject(alert)) return ['dismiss'];
   const contained = view.outcomes.some((o) => (o.kind === 'suspend' || o.kind === 'revoke-sessions') && o.status === 'done');
   const out = (['notify', 'revoke-sessions', 'suspend'] as const).filter((k) => !isSettled(view, k)) as ActionKind[];
   if (alert.status !== 'actioned' && !contained) out.push('dismiss');

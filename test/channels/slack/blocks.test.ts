@@ -93,6 +93,16 @@ describe('Slack alert card', () => {
     expect(liveActions(sampleView({ outcomes: [outcome('suspend', 'pending-approval')] }))).toContain('suspend');
   });
 
+  it('an alert about a source IP (password spray) offers only dismiss: nobody to notify, sign out or suspend', () => {
+    const ipAlert = renderAlertCard(sampleView({}, { detection: 'password-spray', actor: { id: 'ip:105.112.33.7', name: '105.112.33.7' } })) as never as { blocks: J[] };
+    expect(actionIds(ipAlert)).not.toContain(ACTION.notify);
+    expect(actionIds(ipAlert)).not.toContain(ACTION.revoke);
+    expect(actionIds(ipAlert)).not.toContain(ACTION.suspend);
+    expect(liveActions(sampleView({}, { actor: { id: 'ip:105.112.33.7', name: '105.112.33.7' } }))).toEqual(['dismiss']);
+    // A person's alert keeps every action.
+    expect(liveActions(sampleView())).toEqual(['notify', 'revoke-sessions', 'suspend', 'dismiss']);
+  });
+
   it('shows the user\'s answer to "Was this you?"', () => {
     const no = renderAlertCard(sampleView({}, { facts: { userAnswer: { answer: 'no', by: { platform: 'slack', id: 'U0X' }, at: 1795269720000 } } }));
     expect(JSON.stringify(no.blocks)).toContain('The user answered *NO, it was not me*');

@@ -56,6 +56,11 @@ describe('Teams alert card', () => {
     expect(JSON.stringify(renderAlertCard(sampleView({ outcomes: [o] }, { status: 'actioned' })))).toContain('⚠️ Atlassian sessions and issued tokens');
   });
 
+  it('an alert about a source IP (password spray) offers only dismiss (same rule as Slack)', () => {
+    const card = renderAlertCard(sampleView({}, { detection: 'password-spray', actor: { id: 'ip:105.112.33.7', name: '105.112.33.7' } })) as J;
+    expect(verbs(card)).toEqual(['dismiss']);
+  });
+
   it('after notify only, the other actions stay available (same rule as Slack)', () => {
     const card = renderAlertCard(sampleView({ outcomes: [outcome('notify', 'done')] }, { status: 'actioned' })) as J;
     expect(verbs(card)).toEqual(['revoke', 'suspend']);

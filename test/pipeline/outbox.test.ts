@@ -135,4 +135,25 @@ describe('Slack recovery by channel history', () => {
     await expect(broken.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { ref: {}, intentAt })).rejects.toThrow();
     await slack.close();
   });
+
+  it('a found card that shows an older revision is updated to the current one before it is adopted', async () => {
+    const slack = await startFakeSlack();
+    const client = new WebClient(slack.token, { slackApiUrl: `${slack.url}/`, retryConfig: { retries: 0 } });
+    const { log } = captureLogger('warn');
+    const updates: Array<{ ts?: string; revision: number }> = [];
+    const inner: AlertChannel = { name: 'slack', deliver: async (view, prev) => (updates.push({ ts: prev?.ref.ts, revision: view.alert.revision }), { ...prev?.ref, updated: 'yes' }) };
+    const channel = withSlackRecovery(inner, { client, route: () => 'C0ALERTS', log });
+    const intentAt = Date.now();
+    const alert = { ...torAlert(9, 'c@example.com'), revision: 2 };
+    // The interrupted process posted revision 1; the alert grew to revision 2 before this drain.
+    const posted = await client.chat.postMessage({ channel: 'C0ALERTS', text: 'card', blocks: [{ type: 'header', block_id: `h:${alert.id}:1.`, text: { type: 'plain_text', text: 'x' } }] });
+    const ref = await channel.recover!({ alert, outcomes: [], audit: [], dryRun: false }, { ref: {}, intentAt });
+    expect(updates).toEqual([{ ts: posted.ts, revision: 2 }]);
+    expect(ref).toMatchObject({ channel: 'C0ALERTS', ts: posted.ts, updated: 'yes' });
+    // A card already showing the current revision is adopted as it is.
+    const current = await client.chat.postMessage({ channel: 'C0ALERTS', text: 'card', blocks: [{ type: 'header', block_id: `h:${torAlert(10, 'd@example.com').id}:1.`, text: { type: 'plain_text', text: 'x' } }] });
+    expect(await channel.recover!({ alert: torAlert(10, 'd@example.com'), outcomes: [], audit: [], dryRun: false }, { ref: {}, intentAt })).toEqual({ channel: 'C0ALERTS', ts: current.ts, count: '1' });
+    expect(updates).toHaveLength(1);
+    await slack.close();
+  });
 });

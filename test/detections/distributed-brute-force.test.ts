@@ -96,4 +96,45 @@ describe('distributed-brute-force', () => {
   it('a second wave hours later is a new alert', () => {
     expect(run([...botnet(12), ...botnet(12, AFTER + 5 * HOUR)], { only }).alerts).toHaveLength(2);
   });
+
+  describe('a successful sign-in after the burst', () => {
+    const signIn = (time: number, ip: string) => ev({ time, actor: 'alice', at: P.saoPaulo, ip });
+    it('from one of the failing IPs makes the alert critical and says so first', () => {
+      for (const sensitivity of ['low', 'medium', 'high'] as const) {
+        const n = DISTRIBUTED_BRUTE_FORCE_THRESHOLDS[sensitivity];
+        const attack = [...botnet(n), signIn(AFTER + n * 2 * MIN + 20 * MIN, '198.51.0.3')];
+        const { alerts } = run(attack, { only, sensitivity });
+        expect(alerts).toHaveLength(1);
+        const a = alerts[0]!;
+        expect(a.severity).toBe('critical');
+        expect(a.title).toMatch(/ — then signed in from 198\.51\.0\.3$/);
+        expect(a.evidence[0]).toEqual({ label: 'Signed in afterwards', value: expect.stringMatching(/^⚠️ from 198\.51\.0\.3 at /) });
+        expect(a.facts.signedInFrom).toEqual(['198.51.0.3']);
+        expect(a.eventIds).toHaveLength(n + 1);
+      }
+    });
+
+    it('links across sweeps: failures in earlier batches, the sign-in in a later one, the same alert grows to critical', () => {
+      const alerts = runInArrivalOrder([...botnet(10), signIn(AFTER + 50 * MIN, '198.51.0.2')], { only });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!).toMatchObject({ severity: 'critical', facts: { signedInFrom: ['198.51.0.2'] } });
+    });
+
+    it('stays high when the account signs in from its usual IP, before the burst, or from a failing IP a day later', () => {
+      for (const later of [signIn(AFTER + 40 * MIN, '203.0.113.7'), signIn(AFTER - 10 * MIN, '198.51.0.2'), signIn(AFTER + 30 * HOUR, '198.51.0.2')]) {
+        const { alerts } = run([...botnet(10), later], { only });
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]!.severity).toBe('high');
+        expect(alerts[0]!.facts.signedInFrom).toEqual([]);
+        expect(alerts[0]!.evidence[0]).toEqual({ label: 'Signed in afterwards', value: 'not from these IPs' });
+      }
+    });
+
+    it('a sign-in from a failing IP without a burst raises nothing', () => {
+      for (const sensitivity of ['low', 'medium', 'high'] as const) {
+        const n = DISTRIBUTED_BRUTE_FORCE_THRESHOLDS[sensitivity];
+        expect(run([...botnet(n - 1), signIn(AFTER + n * 2 * MIN, '198.51.0.1')], { only, sensitivity }).alerts).toHaveLength(0);
+      }
+    });
+  });
 });

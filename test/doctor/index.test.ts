@@ -49,6 +49,27 @@ interface Mode {
   slackAuth?: boolean;
   member?: boolean;
   jiraProject?: number;
+  /** The /event-actions catalogue's action keys and display names (default: it lists a failed-login action). */
+  actions?: Array<[string, string]>;
+}
+
+const CATALOGUE: Array<[string, string]> = [
+  ['user_logged_in_as_user', 'Logged in as user'],
+  ['user_login_failed', 'User login failed'],
+  ['api_key_created', 'API key created'],
+];
+
+/** `GET /event-actions` in its documented shape, in two pages (the doctor follows the cursor). */
+function mockEventActions(actions: Array<[string, string]>) {
+  const page = (list: Array<[string, string]>) => list.map(([id, displayName]) => ({ id, type: 'event-actions', attributes: { displayName, groupDisplayName: 'User management' } }));
+  const half = Math.ceil(actions.length / 2);
+  nock('https://api.atlassian.com')
+    .matchHeader('authorization', `Bearer ${SECRETS.ATLASSIAN_API_KEY}`)
+    .get('/admin/v1/orgs/org-123/event-actions')
+    .reply(200, { data: page(actions.slice(0, half)), meta: { next: 'p2' } })
+    .get('/admin/v1/orgs/org-123/event-actions')
+    .query({ cursor: 'p2' })
+    .reply(200, { data: page(actions.slice(half)), meta: {} });
 }
 
 /** Nock every integration with its documented answers, in the pass state unless told otherwise. */
@@ -58,6 +79,7 @@ function mockIntegrations(m: Mode = {}) {
     .query((q) => q.limit === '1' && q.sortOrder === 'asc' && typeof q.from === 'string')
     .matchHeader('authorization', `Bearer ${SECRETS.ATLASSIAN_API_KEY}`)
     .reply(m.atlassian ?? 200, m.atlassian && m.atlassian !== 200 ? { errors: [{ status: String(m.atlassian), title: 'Unauthorized' }] } : { data: [], meta: { next: 'c1', page_size: 1 }, links: { self: '...' } });
+  if ((m.atlassian ?? 200) === 200) mockEventActions(m.actions ?? CATALOGUE);
   const token = (access: string) => ({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access });
   const invalidClient = {
     error: 'invalid_client',
@@ -103,6 +125,7 @@ describe('vigil doctor', () => {
     expect(rows.map((r) => r.check)).toEqual([
       'Store',
       'Atlassian API key reads the audit log',
+      'Audit log records failed logins',
       'Atlassian API key expiry',
       'Microsoft Graph token',
       'Graph permission User.Read.All',
@@ -199,11 +222,28 @@ describe('vigil doctor', () => {
     expect(byCheck(rows, 'Jira')?.status).toBe('skip');
 
     nock('https://api.atlassian.com').get(/events-stream/).reply(200, { data: [] });
+    mockEventActions(CATALOGUE);
     const expired = await runDoctor(loadConfig({ ...ENV, ATLASSIAN_API_KEY_EXPIRES: '2026-11-01', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', ENTRA_CLIENT_ID: '', ENTRA_TENANT_ID: '', ENTRA_CLIENT_SECRET: '', MICROSOFT_APP_ID: '', MICROSOFT_APP_PASSWORD: '', MICROSOFT_APP_TENANT_ID: '', JIRA_BASE_URL: '', JIRA_EMAIL: '', JIRA_API_TOKEN: '', JIRA_PROJECT_KEY: '' }), {
       store: createStore(createMemoryKV()),
       now: () => NOW,
     });
     expect(byCheck(expired, 'Atlassian API key expiry')).toMatchObject({ status: 'fail', detail: 'expired on 2026-11-01' });
+  });
+
+  it('warns when the /event-actions catalogue lists no failed-login action, naming the detections that cannot fire', async () => {
+    mockIntegrations({ actions: CATALOGUE.filter(([key]) => key !== 'user_login_failed') });
+    const rows = await runDoctor(loadConfig(ENV), { store: createStore(createMemoryKV()), now: () => NOW });
+    expect(byCheck(rows, 'Audit log records failed logins')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/no failed-login action among 2: failed-logins, password-spray and distributed-brute-force cannot fire/),
+      fix: expect.stringContaining('identity provider'),
+    });
+    // A display name alone is enough (an org whose catalogue names the action differently).
+    mockIntegrations({ actions: [['identity_signin_error', 'Sign in failed'], ['api_key_created', 'API key created']] });
+    const byName = await runDoctor(loadConfig(ENV), { store: createStore(createMemoryKV()), now: () => NOW });
+    expect(byCheck(byName, 'Audit log records failed logins')).toMatchObject({ status: 'pass', detail: '/event-actions lists identity_signin_error (Sign in failed)' });
+    // A warning is not a credential failure.
+    expect(formatDoctorTable(rows)).not.toContain('FAIL');
   });
 
   it('reports a store that fails without showing its password, and still checks the rest', async () => {

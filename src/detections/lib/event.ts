@@ -4,8 +4,13 @@ const SYSTEM_NAMES = /^(atlassian internal system|atlassian system|system)$/i;
 
 /** Failed login: `user_login_failed` (or a *login_fail* key) or an action whose display name says the login failed. */
 export function isFailedLoginEvent(e: NormalizedEvent): boolean {
-  if (e.action === 'user_login_failed' || /login_fail|failed_login|login_failure/i.test(e.action)) return true;
-  const name = e.actionName ?? '';
+  return isFailedLoginAction(e.action, e.actionName);
+}
+
+/** The same test on an action key and its `/event-actions` display name (what `vigil doctor` asks of the catalogue). */
+export function isFailedLoginAction(key: string, displayName: string | undefined): boolean {
+  if (key === 'user_login_failed' || /login_fail|failed_login|login_failure/i.test(key)) return true;
+  const name = displayName ?? '';
   return /(log(ged)?\s*in|sign(ed)?\s*in)/i.test(name) && /fail/i.test(name);
 }
 

@@ -23,6 +23,7 @@ import { closeServer, createHttpApp, listen } from './runtime/server.js';
 import { createStatusProvider } from './runtime/status.js';
 import { openStoreWithin } from './runtime/store-open.js';
 import { createAtlassianSource, createSweeper, sweepIntervalMs } from './runtime/sweeps.js';
+import { registerGuardDetectWebhook } from './sources/guard-detect/webhook.js';
 import { registerAtlassianWebhook } from './sources/webhook.js';
 import { createStore, type Store, type SweepSummary } from './store/store.js';
 
@@ -89,6 +90,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
 
   const webhookLimits = inboundLimits(cfg.core, cfg.core.VIGIL_WEBHOOK_MAX_BYTES);
   registerAtlassianWebhook(http, { secret: cfg.core.VIGIL_WEBHOOK_SECRET, maxBytes: webhookLimits.maxBytes, limits: webhookLimits, pipeline, log });
+  const onGuardDetect = (alerts: Alert[]) => (countAlerts(metrics, alerts), void delivery.drain());
+  registerGuardDetectWebhook(http, { secret: cfg.core.VIGIL_GUARD_DETECT_SECRET, limits: inboundLimits(cfg.core, 262_144), store, log, onAlerts: onGuardDetect });
   registerOpsRoutes(http, { store, metrics, sweepIntervalMs: client ? sweepEveryMs : undefined, startedAt: Date.now(), metricsToken: cfg.core.VIGIL_METRICS_TOKEN });
 
   let [server, schedules]: [Server | undefined, { stop(): Promise<void> } | undefined] = [undefined, undefined];

@@ -32,6 +32,10 @@ export const coreSchema = z
       message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
     }),
     VIGIL_WEBHOOK_MAX_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+    /** Authorization secret of POST /webhooks/guard-detect (Guard Detect's SIEM webhook); its own, not the audit webhook's. */
+    VIGIL_GUARD_DETECT_SECRET: optStr.refine((v) => v === undefined || v.length >= 16, {
+      message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
+    }),
     /** Inbound routes (webhook, Slack, Teams): body deadline, per-route concurrency and body bytes in memory. */
     VIGIL_BODY_TIMEOUT: duration('10s').refine((ms) => ms >= 100 && ms <= 300_000, { message: 'must be between 100ms and 5m' }),
     VIGIL_INBOUND_MAX_REQUESTS: int(32, 1, 10_000),

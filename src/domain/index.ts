@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './alert-view.js';
 export * from './channel.js';
 export * from './doctor.js';
+export * from './links.js';

@@ -37,6 +37,7 @@ export function secretsOf(cfg: Config): Array<string | undefined> {
   return [
     cfg.core.ATLASSIAN_API_KEY,
     cfg.core.VIGIL_WEBHOOK_SECRET,
+    cfg.core.VIGIL_GUARD_DETECT_SECRET,
     cfg.core.VIGIL_METRICS_TOKEN,
     cfg.entra.ENTRA_CLIENT_SECRET,
     ...channelPlugins().flatMap(([name, plugin]) => plugin.secrets(cfg[name])),

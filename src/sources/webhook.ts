@@ -59,34 +59,62 @@ export function extractEvents(body: unknown): unknown[] | undefined {
   return undefined;
 }
 
-/** POST /webhooks/atlassian: streamed audit events into the same pipeline and dedupe as the sweeps. */
-export function registerAtlassianWebhook(app: Express, opts: WebhookOptions): void {
-  const path = opts.path ?? '/webhooks/atlassian';
-  const reject = (res: Response, status: number, reason: string, extra: Record<string, unknown> = {}) => {
-    opts.log.warn({ status, reason, ...extra }, 'webhook request rejected');
+/** An authenticated JSON POST route: the shared secret checked on the headers, the body bounded, parse errors named. */
+export interface JsonRouteOptions {
+  path: string;
+  /** The setting that holds the secret, named in the 503 that a route without one answers. */
+  secretSetting: string;
+  secret?: string;
+  maxBytes: number;
+  limits?: Omit<InboundLimits, 'maxBytes'>;
+  log: Logger;
+  /** Log message of a refusal, e.g. "webhook request rejected". */
+  refusal: string;
+  /** Said when the body is empty, e.g. "send a JSON audit event". */
+  expected: string;
+}
+
+export type Reject = (res: Response, status: number, reason: string, extra?: Record<string, unknown>) => void;
+
+/**
+ * Mount `handle` behind the header check (before a byte of the body is read), the body limits and JSON parsing.
+ * Every refusal is answered with its reason and logged without the body or any header value.
+ */
+export function registerJsonRoute(app: Express, o: JsonRouteOptions, handle: (body: unknown, res: Response, reject: Reject) => Promise<unknown>): void {
+  const reject: Reject = (res, status, reason, extra = {}) => {
+    o.log.warn({ route: o.path, status, reason, ...extra }, o.refusal);
     res.status(status).json({ error: reason, ...extra });
   };
-  // The secret is checked on the headers, before a byte of the body is read.
   const gate = bodyGate({
-    route: path,
-    ...(opts.limits ?? DEFAULT_LIMITS),
-    maxBytes: opts.maxBytes,
+    route: o.path,
+    ...(o.limits ?? DEFAULT_LIMITS),
+    maxBytes: o.maxBytes,
     authenticate: (req) => {
-      if (!opts.secret) return { ok: false, status: 503, error: 'webhook ingestion is disabled: set VIGIL_WEBHOOK_SECRET' };
-      if (!checkWebhookAuth(req.get('authorization'), opts.secret)) return { ok: false, status: 401, error: 'missing or wrong Authorization header' };
+      if (!o.secret) return { ok: false, status: 503, error: `${o.path} is disabled: set ${o.secretSetting}` };
+      if (!checkWebhookAuth(req.get('authorization'), o.secret)) return { ok: false, status: 401, error: 'missing or wrong Authorization header' };
       return { ok: true };
     },
-    onRefuse: (status, reason) => opts.log.warn({ status, reason }, 'webhook request rejected'),
+    onRefuse: (status, reason) => o.log.warn({ route: o.path, status, reason }, o.refusal),
   });
-  app.post(path, gate, async (req: Request, res: Response) => {
+  app.post(o.path, gate, async (req: Request, res: Response) => {
     const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    if (text.trim() === '') return reject(res, 400, 'empty body: send a JSON audit event, an array of events or {"data":[...]}');
+    if (text.trim() === '') return reject(res, 400, `empty body: ${o.expected}`);
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (err) {
       return reject(res, 400, `body is not valid JSON: ${(err as Error).message.slice(0, 120)}`);
     }
+    await handle(body, res, reject);
+  });
+}
+
+/** POST /webhooks/atlassian: streamed audit events into the same pipeline and dedupe as the sweeps. */
+export function registerAtlassianWebhook(app: Express, opts: WebhookOptions): void {
+  const path = opts.path ?? '/webhooks/atlassian';
+  const route = { path, secretSetting: 'VIGIL_WEBHOOK_SECRET', secret: opts.secret, maxBytes: opts.maxBytes, log: opts.log, refusal: 'webhook request rejected' };
+  const expected = 'send a JSON audit event, an array of events or {"data":[...]}';
+  registerJsonRoute(app, { ...route, ...(opts.limits ? { limits: opts.limits } : {}), expected }, async (body, res, reject) => {
     const raws = extractEvents(body);
     if (!raws) return reject(res, 400, 'body must be an audit event, an array of events or {"data":[...]}');
     const events: NormalizedEvent[] = [];

@@ -1,4 +1,4 @@
-import type { ActionOutcome, Alert, AlertView } from '../../domain/index.js';
+import { alertLink, type ActionOutcome, type Alert, type AlertView } from '../../domain/index.js';
 import { type AdfDoc, type AdfNode, bulletList, code, doc, heading, link, paragraph, safeHref, strong, text } from './adf.js';
 
 export interface JiraIssueOptions {
@@ -28,10 +28,12 @@ function outcomeItems(outcomes: ActionOutcome[]): AdfNode[][] {
     .map((o) => [strong(`${o.kind}: ${o.status}`), text(` by ${o.by.name ?? o.by.id} (${o.by.platform}:${o.by.id}) at ${iso(o.at)} - ${o.message}`)]);
 }
 
-/** The runbook as a link, when it is one. */
+/** The runbook as a link, when it is one, and the alert's own link (e.g. to Guard Detect). */
 function linkParagraph(view: AlertView): AdfNode | undefined {
   const href = safeHref(view.alert.runbook);
-  return href ? paragraph(link('Runbook', href)) : undefined;
+  const own = alertLink(view.alert);
+  const links = [...(href ? [link('Runbook', href)] : []), ...(own ? [link(own.label, own.url)] : [])];
+  return links.length ? paragraph(...links.flatMap((l, i) => (i ? [text(' · '), l] : [l]))) : undefined;
 }
 
 /** Pure: the issue description, with the evidence, details, response so far and links back. */

@@ -1,5 +1,5 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
-import { DISMISS_REASONS, liveActions, type ActionKind, type ActionOutcome, type Alert, type AlertView, type Severity, type UserAnswer } from '../../domain/index.js';
+import { DISMISS_REASONS, alertLink, liveActions, type ActionKind, type ActionOutcome, type Alert, type AlertView, type Severity, type UserAnswer } from '../../domain/index.js';
 import { ACTION } from './ids.js';
 import { LIMITS, esc, mention, plain, slackDate, truncate } from './text.js';
 
@@ -143,6 +143,8 @@ export function renderAlertCard(view: AlertView): SlackMessage {
 
   const context: string[] = [];
   if (alert.runbook) context.push(`📘 *Runbook:* ${esc(alert.runbook, 2000)}`);
+  const link = alertLink(alert);
+  if (link) context.push(`🔗 <${link.url}|${esc(link.label, 60)}>`);
   const lookup = alert.actor.email ? `\`/vigil activity ${esc(alert.actor.email, 200)}\`` : `\`/vigil activity ${esc(alert.actor.id, 200)}\``;
   context.push(`🔎 ${lookup} · Alert \`${esc(alert.id, 100)}\` · Status: *${alert.status}*`);
   if (view.dryRun) context.push('🧪 *Dry run*: buttons record what would be done; nothing is changed in Microsoft Entra ID.');

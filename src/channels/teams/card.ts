@@ -1,4 +1,4 @@
-import { DISMISS_REASONS, liveActions, type ActionKind, type AlertView } from '../../domain/index.js';
+import { DISMISS_REASONS, alertLink, liveActions, type ActionKind, type AlertView } from '../../domain/index.js';
 import { SEVERITY_BADGE, SEVERITY_STYLE, STATUS_LABEL, outcomeLine, plain, truncate, utc } from './card-text.js';
 
 /**
@@ -159,7 +159,8 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
       items: outcomes.map((o) => ({ type: 'TextBlock', wrap: true, spacing: 'Small', text: outcomeLine(o) })),
     });
 
-  const actions = opts.readOnly ? [] : responseActions(view);
+  const link = alertLink(alert);
+  const actions = [...(opts.readOnly ? [] : responseActions(view)), ...(link ? [{ type: 'Action.OpenUrl', title: plain(link.label, 60), url: link.url }] : [])];
   if (actions.length > 0) body.push({ type: 'ActionSet', actions });
 
   return {

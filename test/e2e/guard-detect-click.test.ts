@@ -57,11 +57,11 @@ describe('Guard Detect alert → Slack card → click → Entra ID, end to end',
     // The audit webhook's secret does not open the Guard Detect route.
     expect((await post('/webhooks/guard-detect', AUDIT_SECRET, guardDetectPayload())).status).toBe(401);
 
-    const first = await (await post('/webhooks/guard-detect', GD_SECRET, guardDetectPayload())).json();
+    const first = (await (await post('/webhooks/guard-detect', GD_SECRET, guardDetectPayload())).json()) as { alerts: Array<{ id: string }> };
     const again = await (await post('/webhooks/guard-detect', GD_SECRET, guardDetectPayload())).json();
     expect(first).toMatchObject({ created: 1 });
     expect(again).toMatchObject({ duplicates: 1, created: 0 });
-    const alertId: string = first.alerts[0].id;
+    const alertId = first.alerts[0]!.id;
     await app.drain();
     await waitFor('the card', () => slack!.cards().some((c) => c.alertId === alertId));
     await app.drain();

@@ -76,7 +76,8 @@ describe('Guard Detect alert → Slack card → click → Entra ID, end to end',
     expect(res.status).toBe(200);
     await waitFor('the revoke outcome', async () => (await app!.store.getActionOutcome(alertId, 'revoke-sessions'))?.status === 'done');
     expect(graph.calls.filter((c) => c.method === 'POST' && c.path.endsWith(`/users/${adele.id}/revokeSignInSessions`))).toHaveLength(1);
-    expect((await app.store.getAlert(alertId))?.status).toBe('actioned');
+    // The outcome is stored before the alert's status changes: wait for both.
+    await waitFor('the alert actioned', async () => (await app!.store.getAlert(alertId))?.status === 'actioned');
     await waitFor('the card updated in place', () => slack!.of('chat.update').some((u) => u.ts === card.ts && JSON.stringify(u.blocks).includes('Revoked every refresh token')));
     expect(slack.cards().filter((c) => !c.message.thread_ts)).toHaveLength(1);
     expect(raw.join('')).not.toContain(GD_SECRET);

@@ -1,3 +1,5 @@
+import { exfiltrationAttacks } from './exfil-attacks.js';
+import { machineAttacks, type AttackTools } from './machine-attacks.js';
 import { ipFor, place, type DemoUser } from './org.js';
 import { DEMO_SUSPICIOUS, DEMO_TOR_EXITS, PLACES } from './places.js';
 import type { Rng } from './prng.js';
@@ -165,9 +167,13 @@ export function planAttacks(rng: Rng, users: DemoUser[], start: number, days: nu
     const p = place(ex.home);
     const t0 = mid(d) + 15 * HOUR;
     add(d, Array.from({ length: 30 }, (_, i) => spec(ex, t0 + i * 24_000, 'page_exported', 'Exported page', { place: p, ip: ipFor(ex, p) })), [
-      { detection: 'policy:mass-export', actorEmail: ex.email },
+      { detection: 'data-exfiltration', actorEmail: ex.email },
     ]);
   }
+  // 11–16. Stolen API tokens (machine-attacks.ts), slower and broader exfiltration (exfil-attacks.ts).
+  const tools: AttackTools = { users, find, add, spec, mid, staff, day: (k, weekday) => nextWeekday(startWeekday, d0 + k, weekday) };
+  machineAttacks(tools);
+  exfiltrationAttacks(tools);
   return plan;
 }
 

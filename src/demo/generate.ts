@@ -3,7 +3,7 @@ import { demoLists, planAttacks, type ExpectedAlert } from './attacks.js';
 import { buildOrg, type DemoUser } from './org.js';
 import { createRng } from './prng.js';
 import { rawEvent, type EventSpec, type RawDemoEvent } from './raw-event.js';
-import { DAY, routineDay, systemDay, type DayContext } from './routine.js';
+import { DAY, automationNight, routineDay, systemDay, type DayContext } from './routine.js';
 
 export interface GenerateOptions {
   seed?: number;
@@ -42,20 +42,23 @@ export function createDemoOrg(opts: GenerateOptions = {}): DemoOrg {
 
   function* events(): Generator<RawDemoEvent> {
     const rng = createRng(seed * 31 + 7);
+    // Automation (nightly backup tokens) draws from its own stream: adding it leaves the people's month unchanged.
+    const jobs = createRng(seed * 31 + 11);
     const last = new Map<string, { time: number; lat: number; lon: number; country: string }>();
     let pending: Pending[] = [];
     let seq = 0;
-    const push = (s: EventSpec) => {
-      const event = rawEvent(rng, s);
+    const push = (s: EventSpec, from = rng) => {
+      const event = rawEvent(from, s);
       pending.push({ processedAt: s.time + s.delay, seq: seq++, event });
     };
     for (let day = 0; day < days; day++) {
       const dayStart = start + day * DAY;
-      const ctx: DayContext = { rng, users, dayStart, day, weekday: new Date(dayStart).getUTCDay() };
+      const ctx: DayContext = { rng, jobs, users, dayStart, day, weekday: new Date(dayStart).getUTCDay() };
       const away = plan.away.get(day) ?? new Set<string>();
       for (const s of systemDay(ctx)) push(s);
       for (const u of users) {
         const specs = routineDay(ctx, u);
+        for (const s of automationNight(ctx, u)) push(s, jobs);
         if (away.has(u.id)) continue; // the RNG still advanced: the rest of the org is unchanged
         for (const s of specs) {
           if (s.place && !s.token && s.actor !== 'system') {

@@ -47,6 +47,7 @@ export const PLACES = {
   sydney: p('Sydney', 'New South Wales', 'Australia', -33.869, 151.209, '1.120'),
   saoPaulo: p('São Paulo', 'São Paulo', 'Brazil', -23.55, -46.633, '177.32'),
   lagos: p('Lagos', 'Lagos', 'Nigeria', 6.524, 3.379, '105.112'),
+  bucharest: p('Bucharest', 'Bucharest', 'Romania', 44.426, 26.103, '86.120'),
 } as const;
 
 export type PlaceName = keyof typeof PLACES;

@@ -17,6 +17,8 @@ const ACTIVITIES: Array<[string, string]> = [
 
 export interface DayContext {
   rng: Rng;
+  /** The automation's own stream (nightly backups), so that it does not shift the people's randomness. */
+  jobs: Rng;
   users: DemoUser[];
   /** UTC midnight of this day. */
   dayStart: number;
@@ -128,6 +130,27 @@ export function routineDay(ctx: DayContext, u: DemoUser): EventSpec[] {
     }
   }
   return out.sort((a, b) => a.time - b.time);
+}
+
+/** Token-job owners whose index is 6 mod 30 also run a nightly backup token that exports. */
+export const runsBackup = (u: DemoUser): boolean => u.tokenJob && u.index % 30 === 6;
+
+/**
+ * The nightly backup job of a token-job owner (see runsBackup): at about 01:00 UTC every night, a whole-space
+ * export and 100–160 page exports within about 40 minutes, with its own API token, from the cloud region.
+ * Its own normal: it must never look like exfiltration.
+ */
+export function automationNight(ctx: DayContext, u: DemoUser): EventSpec[] {
+  if (!runsBackup(u)) return [];
+  const { jobs } = ctx;
+  const t0 = ctx.dayStart + HOUR + jobs.int(0, 20) * MIN;
+  const token = { id: `tok-bk-${u.id.slice(2, 10)}`, label: 'nightly-backup' };
+  const where = { actor: u, token, place: PLACES.ashburn, ip: `${CLOUD_JOB_IP_PREFIX}.${(u.index * 3) % 250}.200`, onSite: true };
+  const n = jobs.int(100, 160);
+  return [
+    { ...where, time: t0, delay: delay(jobs), action: 'space_exported', message: 'Exported space' },
+    ...Array.from({ length: n }, (_, i) => ({ ...where, time: t0 + MIN + Math.floor((i * 40 * MIN) / n), delay: delay(jobs), action: 'page_exported', message: 'Exported page' })),
+  ];
 }
 
 /** A couple of system events a day (the "Atlassian Internal System" actor). */

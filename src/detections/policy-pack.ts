@@ -47,9 +47,11 @@ export const DEFAULT_POLICY_PACK: readonly PolicySpec[] = [
   {
     name: 'mass-export',
     title: 'Mass export',
-    description: 'Many export actions (pages, spaces, issues, audit logs) by one actor in a short window.',
+    // Superseded by the data-exfiltration detection (bursts and drips against each actor's and token's own
+    // baseline); kept, off, so policy files that name it stay valid and it can be switched back on.
+    description: 'Many export actions (pages, spaces, issues, audit logs) by one actor in a short window. Off by default: data-exfiltration supersedes it.',
     severity: 'high',
-    enabled: true,
+    enabled: false,
     match: { actions: ['*export*'] },
     threshold: { count: 20, withinMs: 10 * 60_000, groupBy: 'actor' },
     runbook: 'Ask the actor what the exports are for. If unexplained, suspend the user and check where the exported data went.',

@@ -1,4 +1,5 @@
 import { anonymousIp } from './anonymous-ip.js';
+import { dataExfiltration } from './data-exfiltration.js';
 import { distributedBruteForce } from './distributed-brute-force.js';
 import { failedLogins } from './failed-logins.js';
 import { impossibleTravel } from './impossible-travel.js';
@@ -6,6 +7,7 @@ import { infrequentCountry } from './infrequent-country.js';
 import { passwordSpray } from './password-spray.js';
 import type { AnyDetection } from './types.js';
 import { suspiciousIp } from './suspicious-ip.js';
+import { tokenAnomaly } from './token-anomaly.js';
 import { unusualAdmin } from './unusual-admin.js';
 import { unusualImpersonation } from './unusual-impersonation.js';
 
@@ -20,6 +22,8 @@ export const builtInDetections: readonly AnyDetection[] = [
   distributedBruteForce,
   unusualAdmin,
   unusualImpersonation,
+  tokenAnomaly,
+  dataExfiltration,
 ];
 
 export const BUILT_IN_IDS: readonly string[] = builtInDetections.map((d) => d.id);

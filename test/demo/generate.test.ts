@@ -49,7 +49,15 @@ describe('demo org generator', () => {
       'policy:new-org-admin',
       'unusual-impersonation',
       'policy:two-step-verification-disabled',
-      'policy:mass-export',
+      'data-exfiltration',
+      'token-anomaly',
+      'suspicious-ip',
+      'token-anomaly',
+      'policy:api-key-created',
+      'token-anomaly',
+      'data-exfiltration',
+      'data-exfiltration',
+      'data-exfiltration',
     ]);
     expect(month.lists.anonymous).toMatch(/^# Tor exit relays/);
     expect(month.lists.suspicious).toContain('45.155.205.0/24');

@@ -38,15 +38,17 @@ describe('default policy pack', () => {
     expect(run(events, { only: pack }).alerts).toHaveLength(0);
   });
 
-  it('mass export: 20 exports within 10 minutes by one actor; 19, or 20 over an hour, do not', () => {
+  it('mass export (off by default, superseded by data-exfiltration): 20 exports within 10 minutes by one actor; 19, or 20 over an hour, do not', () => {
     const exports = (n: number, every: number, actor = 'alice') => Array.from({ length: n }, (_, i) => ev({ time: AFTER + i * every, actor, action: 'page_exported', at: P.london }));
-    const { alerts } = run(exports(20, 20_000), { only: ['policy:mass-export'] });
+    expect(run(exports(20, 20_000), { only: ['policy:mass-export'] }).alerts).toHaveLength(0);
+    const on = { 'policy:mass-export': { enabled: true } };
+    const { alerts } = run(exports(20, 20_000), { only: ['policy:mass-export'], overrides: on });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.count).toBe(20);
-    expect(run(exports(19, 20_000), { only: ['policy:mass-export'] }).alerts).toHaveLength(0);
-    expect(run(exports(20, 3 * MIN), { only: ['policy:mass-export'] }).alerts).toHaveLength(0);
+    expect(run(exports(19, 20_000), { only: ['policy:mass-export'], overrides: on }).alerts).toHaveLength(0);
+    expect(run(exports(20, 3 * MIN), { only: ['policy:mass-export'], overrides: on }).alerts).toHaveLength(0);
     // Ten each by two actors is not one actor's mass export.
-    expect(run([...exports(10, 20_000), ...exports(10, 20_000, 'bob')], { only: ['policy:mass-export'] }).alerts).toHaveLength(0);
+    expect(run([...exports(10, 20_000), ...exports(10, 20_000, 'bob')], { only: ['policy:mass-export'], overrides: on }).alerts).toHaveLength(0);
   });
 
   it('policies ignore sensitivity and learning, honour exclusions and can be disabled by id', () => {

@@ -12,18 +12,20 @@ const NOT_DETECTIONS = new Set(['engine.ts', 'state.ts', 'registry.ts', 'setting
 describe('registry', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.ts') && !NOT_DETECTIONS.has(f));
 
-  it('registers exactly the built-in ids (the seven of issue 1, spray and distributed brute force), each once', () => {
+  it('registers exactly the built-in ids (the seven of issue 1, spray, distributed brute force, token anomaly, exfiltration), each once', () => {
     const ids = builtInDetections.map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(
       [
         'anonymous-ip',
+        'data-exfiltration',
         'distributed-brute-force',
         'failed-logins',
         'impossible-travel',
         'infrequent-country',
         'password-spray',
         'suspicious-ip',
+        'token-anomaly',
         'unusual-admin',
         'unusual-impersonation',
       ].sort(),

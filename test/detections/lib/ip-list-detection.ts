@@ -20,12 +20,28 @@ export function ipListDetectionSuite(id: 'anonymous-ip' | 'suspicious-ip', intel
       expect(alerts[0]!.facts).toMatchObject({ ip: '185.220.101.47', lists: [listName] });
     });
 
-    it('stays quiet for unlisted IPs, non-interactive activity, failed logins and trusted networks', () => {
+    it('stays quiet for unlisted IPs, the system actor, failed logins and trusted networks', () => {
       expect(run([ev({ time: AFTER, at: P.berlin })], { only }).alerts).toHaveLength(0);
-      expect(run([hit(AFTER, { token: true })], { only }).alerts).toHaveLength(0);
+      const system = hit(AFTER, { token: true });
+      expect(run([{ ...system, actor: { ...system.actor, id: 'atlassian-internal-system', name: 'Atlassian Internal System' } }], { only }).alerts).toHaveLength(0);
+      expect(run([hit(AFTER, { token: true, action: 'user_login_failed' })], { only }).alerts).toHaveLength(0);
       expect(run([hit(AFTER, { action: 'user_login_failed', interactive: false })], { only }).alerts).toHaveLength(0);
       expect(run([hit(AFTER, { actionName: 'Login failed' })], { only }).alerts).toHaveLength(0);
       expect(run([hit(AFTER, { intel: { ...intel, trusted: true } })], { only }).alerts).toHaveLength(0);
+    });
+
+    it('applies to API-token and app use too, naming the token or app (a stolen token is the likeliest compromise)', () => {
+      const token = run([hit(AFTER, { token: true })], { only }).alerts;
+      expect(token).toHaveLength(1);
+      expect(token[0]!.title).toContain('alice@example.com with API token ci (t1)');
+      expect(token[0]!.evidence.find((x) => x.label === 'API token')!.value).toBe('API token ci (t1)');
+      expect(token[0]!.facts).toMatchObject({ machine: 'token:t1' });
+      const base = hit(AFTER, { interactive: false });
+      const app = { ...base, actor: { id: 'app-rovo', name: 'Rovo agent', onBehalfOf: { id: 'acc-alice', email: 'alice@example.com' } } };
+      const alerts = run([app], { only }).alerts;
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.evidence.find((x) => x.label === 'App')!.value).toBe('app Rovo agent acting for alice@example.com');
+      expect(alerts[0]!.facts).toMatchObject({ machine: 'app:app-rovo' });
     });
 
     it('behaves the same at every sensitivity (the list decides)', () => {

@@ -31,7 +31,7 @@ function nextWeekday(startWeekday: number, day: number, weekday: number): number
  * chosen so that it raises exactly the alerts listed in `expected` (no side effects on other detections),
  * except where a real attack would raise two (an impossible trip to a new country; a new org admin in a burst).
  */
-export function planAttacks(rng: Rng, users: DemoUser[], start: number, days: number): AttackPlan {
+export function planAttacks(rng: Rng, users: DemoUser[], start: number, days: number, machines = true): AttackPlan {
   const plan: AttackPlan = { byDay: new Map(), away: new Map(), expected: [] };
   if (days < 14) return plan;
   const startWeekday = new Date(start).getUTCDay();
@@ -172,8 +172,10 @@ export function planAttacks(rng: Rng, users: DemoUser[], start: number, days: nu
   }
   // 11–16. Stolen API tokens (machine-attacks.ts), slower and broader exfiltration (exfil-attacks.ts).
   const tools: AttackTools = { users, find, add, spec, mid, staff, day: (k, weekday) => nextWeekday(startWeekday, d0 + k, weekday) };
-  machineAttacks(tools);
-  exfiltrationAttacks(tools);
+  if (machines) {
+    machineAttacks(tools);
+    exfiltrationAttacks(tools);
+  }
   return plan;
 }
 

@@ -13,6 +13,11 @@ export interface GenerateOptions {
   users?: number;
   /** Inject the attacks (default true). */
   attacks?: boolean;
+  /**
+   * The nightly backup tokens and the token and exfiltration attacks (default true). false gives exactly the month
+   * earlier versions generated (the store-migration fixture was written from it).
+   */
+  machines?: boolean;
 }
 
 export interface DemoOrg {
@@ -38,7 +43,7 @@ export function createDemoOrg(opts: GenerateOptions = {}): DemoOrg {
   const start = Math.floor((opts.start ?? DEFAULT_START) / DAY) * DAY;
   const days = opts.days ?? 30;
   const users = buildOrg(createRng(seed), opts.users ?? 40);
-  const plan = opts.attacks === false ? { byDay: new Map(), away: new Map(), expected: [] } : planAttacks(createRng(seed ^ 0x5eed), users, start, days);
+  const plan = opts.attacks === false ? { byDay: new Map(), away: new Map(), expected: [] } : planAttacks(createRng(seed ^ 0x5eed), users, start, days, opts.machines !== false);
 
   function* events(): Generator<RawDemoEvent> {
     const rng = createRng(seed * 31 + 7);
@@ -58,7 +63,7 @@ export function createDemoOrg(opts: GenerateOptions = {}): DemoOrg {
       for (const s of systemDay(ctx)) push(s);
       for (const u of users) {
         const specs = routineDay(ctx, u);
-        for (const s of automationNight(ctx, u)) push(s, jobs);
+        if (opts.machines !== false) for (const s of automationNight(ctx, u)) push(s, jobs);
         if (away.has(u.id)) continue; // the RNG still advanced: the rest of the org is unchanged
         for (const s of specs) {
           if (s.place && !s.token && s.actor !== 'system') {

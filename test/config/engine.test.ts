@@ -5,14 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { detectionSchema } from '../../src/config/detection.js';
 import { ConfigError } from '../../src/domain/errors.js';
 import { buildEngineOptions } from '../../src/config/engine.js';
+import { DEFAULT_POLICY_PACK } from '../../src/detections/policy-pack.js';
+import { BUILT_IN_IDS } from '../../src/detections/registry.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-setup-'));
 const cfg = (env: Record<string, string>) => ({ detection: detectionSchema.parse(env) });
 
 describe('engine options from the configuration', () => {
-  it('without a policy file: the nine built-in detections and the five default pack policies at VIGIL_SENSITIVITY', async () => {
+  it('without a policy file: the eleven built-in detections and the default pack policies at VIGIL_SENSITIVITY', async () => {
     const o = await buildEngineOptions(cfg({ VIGIL_SENSITIVITY: 'high' }));
-    expect(o.detections.map((d) => d.id)).toHaveLength(14);
+    expect(BUILT_IN_IDS).toHaveLength(11);
+    expect(o.detections.map((d) => d.id)).toEqual([...BUILT_IN_IDS, ...DEFAULT_POLICY_PACK.map((p) => `policy:${p.name}`)]);
     expect(o.settings('impossible-travel').sensitivity).toBe('high');
   });
 

@@ -21,7 +21,8 @@ const ORG = 'org-legacy';
 const NOW = Date.UTC(2026, 10, 20);
 
 async function setup(kv: KV) {
-  const month = generateOrgMonth({ seed: 11, users: 40 });
+  // Without the backup tokens and the token/exfiltration attacks added later: the month the fixture saw.
+  const month = generateOrgMonth({ seed: 11, users: 40, machines: false });
   const enricher = await demoEnricher(month.lists);
   const events = normalizeAll(month.events);
   const store = createStore(kv, { now: () => NOW });

@@ -1,6 +1,7 @@
 import { distanceKm } from '../detections/lib/geo.js';
-import { demoLists, planAttacks, type ExpectedAlert } from './attacks.js';
+import { demoLists, planAttacks, type AttackPlan, type ExpectedAlert } from './attacks.js';
 import { buildOrg, type DemoUser } from './org.js';
+import { planParity } from './parity.js';
 import { createRng } from './prng.js';
 import { rawEvent, type EventSpec, type RawDemoEvent } from './raw-event.js';
 import { DAY, automationNight, routineDay, systemDay, type DayContext } from './routine.js';
@@ -43,7 +44,13 @@ export function createDemoOrg(opts: GenerateOptions = {}): DemoOrg {
   const start = Math.floor((opts.start ?? DEFAULT_START) / DAY) * DAY;
   const days = opts.days ?? 30;
   const users = buildOrg(createRng(seed), opts.users ?? 40);
-  const plan = opts.attacks === false ? { byDay: new Map(), away: new Map(), expected: [] } : planAttacks(createRng(seed ^ 0x5eed), users, start, days, opts.machines !== false);
+  const plan: AttackPlan = opts.attacks === false ? { byDay: new Map(), away: new Map(), expected: [] } : planAttacks(createRng(seed ^ 0x5eed), users, start, days, opts.machines !== false);
+  if (opts.attacks !== false) {
+    // The Guard Detect parity events (policies of the default pack), with their own random stream.
+    const parity = planParity(createRng(seed ^ 0xa11ce), users, start, days, new Set(plan.expected.map((x) => x.actorEmail)));
+    for (const [day, specs] of parity.byDay) plan.byDay.set(day, [...(plan.byDay.get(day) ?? []), ...specs]);
+    plan.expected.push(...parity.expected);
+  }
 
   function* events(): Generator<RawDemoEvent> {
     const rng = createRng(seed * 31 + 7);

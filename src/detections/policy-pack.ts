@@ -1,4 +1,5 @@
 import type { PolicySpec } from './policy.js';
+import { PARITY_POLICIES } from './policy-pack-parity.js';
 
 /**
  * The default pack, modelled on Atlassian Guard Detect's "authorization and access" and "data exfiltration"
@@ -56,4 +57,5 @@ export const DEFAULT_POLICY_PACK: readonly PolicySpec[] = [
     threshold: { count: 20, withinMs: 10 * 60_000, groupBy: 'actor' },
     runbook: 'Ask the actor what the exports are for. If unexplained, suspend the user and check where the exported data went.',
   },
+  ...PARITY_POLICIES,
 ];

@@ -58,6 +58,12 @@ describe('demo org generator', () => {
       'data-exfiltration',
       'data-exfiltration',
       'data-exfiltration',
+      'policy:app-installed',
+      'policy:public-link-or-external-share',
+      'policy:password-reset',
+      'policy:audit-log-webhook-changed',
+      'policy:data-security-policy-changed',
+      'policy:mass-deactivation',
     ]);
     expect(month.lists.anonymous).toMatch(/^# Tor exit relays/);
     expect(month.lists.suspicious).toContain('45.155.205.0/24');

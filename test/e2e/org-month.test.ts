@@ -8,8 +8,21 @@ import { demoEnricher, normalizeAll, summary, sweepAll } from '../demo/helpers.j
  * commuters, API-token jobs from a cloud region, nightly backup tokens exporting a space and 100–160 pages,
  * routine admins, a help desk that impersonates daily, occasional mistyped passwords and single exports) with
  * injected attacks, stolen tokens and exfiltration among them. The complete list of alerts is
- * stated; any extra alert fails the test.
+ * stated; any extra alert fails the test. The Guard Detect parity part (src/demo/parity.ts): an admin offboards one
+ * or two leavers on three days (silent); the routine admin's app install is a stated low alert; a public link, a
+ * password reset, the audit-log webhook removed with a data security policy relaxed, and twelve accounts
+ * deactivated at night are attacks.
  */
+/** The Guard Detect parity alerts (policies: they do not depend on sensitivity), in every list below. */
+const PARITY_ALERTS = [
+  'policy:app-installed ada.adler@acme-demo.example',
+  'policy:mass-deactivation ada.adler@acme-demo.example',
+  'policy:audit-log-webhook-changed ben.brooks@acme-demo.example',
+  'policy:data-security-policy-changed ben.brooks@acme-demo.example',
+  'policy:public-link-or-external-share noah.schmidt2@acme-demo.example',
+  'policy:password-reset mara.rossi2@acme-demo.example',
+];
+
 describe('scenario: a month of a 40-person org', () => {
   let month: ReturnType<typeof generateOrgMonth>;
   let alerts: Alert[];
@@ -44,6 +57,7 @@ describe('scenario: a month of a 40-person org', () => {
         'token-anomaly viktor.young@acme-demo.example',
         'policy:api-key-created wen.zimmer@acme-demo.example',
         'token-anomaly wen.zimmer@acme-demo.example',
+        ...PARITY_ALERTS,
       ].sort(),
     );
   });
@@ -111,6 +125,7 @@ describe('scenario: the same org at other sensitivities', () => {
         'suspicious-ip viktor.young@acme-demo.example',
         'token-anomaly viktor.young@acme-demo.example',
         'policy:api-key-created wen.zimmer@acme-demo.example',
+        ...PARITY_ALERTS,
       ].sort(),
     );
   });
@@ -138,7 +153,7 @@ describe('scenario: a few hundred users', () => {
     const enricher = await demoEnricher(month.lists);
     const { alerts, state } = sweepAll(normalizeAll(month.events).map((e) => enricher.enrich(e)));
     expect(summary(alerts)).toEqual(month.expected.map((x) => `${x.detection} ${x.actorEmail}`).sort());
-    expect(month.expected).toHaveLength(20);
+    expect(month.expected).toHaveLength(26);
     expect(state.actors.size).toBeLessThanOrEqual(301); // users + the system actor
     // Each actor's record is one stored value: it must stay small.
     const largest = Math.max(0, ...[...state.actors.values()].map((a) => JSON.stringify(a).length));

@@ -110,8 +110,10 @@ const RUNBOOK =
 /**
  * The Vigil alert for one Guard Detect alert. Pure apart from the clock handed in: the same payload gives the same
  * alert, so a redelivery merges into the stored one; a later update (newer detection time) grows its revision.
+ * `whenUnknown` is the time used when the payload carries no plausible one (the stored alert's, else `now`), so a
+ * redelivery of such a payload is still a duplicate.
  */
-export function mapGuardDetectAlert(p: GuardDetectPayload, known: KnownUser | undefined, now: number): Alert {
+export function mapGuardDetectAlert(p: GuardDetectPayload, known: KnownUser | undefined, now: number, whenUnknown = now): Alert {
   const title = clean(p.alertTitle ?? p.alert?.title, 300) ?? 'Guard Detect alert';
   const key = alertKeyOf(p) ?? '';
   const accountId = clean(p.actor?.accountId, 200);
@@ -124,7 +126,7 @@ export function mapGuardDetectAlert(p: GuardDetectPayload, known: KnownUser | un
   const action = clean(p.activity?.action, 200);
   const detected = plausible(p.detectionTime, now) ?? plausible(p.timestamp, now) ?? plausible(p.alert?.created, now);
   const started = plausible(p.activity?.time?.start, now);
-  const lastSeen = Math.max(detected ?? started ?? now, started ?? 0);
+  const lastSeen = Math.max(detected ?? started ?? whenUnknown, started ?? 0);
   const firstSeen = Math.min(started ?? lastSeen, lastSeen);
   const link = atlassianHref(p.alertDetailURL) ?? atlassianHref(p.alert?.url);
   const rawLink = p.alertDetailURL ?? p.alert?.url;

@@ -66,7 +66,8 @@ export function registerGuardDetectWebhook(app: Express, opts: GuardDetectWebhoo
       const alerts = new Map<string, Alert>();
       for (const p of valid) {
         const known = await knownUser(opts.store, clean(p.actor?.accountId, 200));
-        const a = mapGuardDetectAlert(p, known, at);
+        const stored = await opts.store.getAlert(guardDetectAlertId(p));
+        const a = mapGuardDetectAlert(p, known, at, stored?.lastSeen ?? at);
         const twin = alerts.get(a.id);
         if (!twin || twin.lastSeen <= a.lastSeen) alerts.set(a.id, a); // the same alert twice in one body: the newest
       }

@@ -30,13 +30,15 @@ async function start(secret: string | null = SECRET) {
   store = createStore(await openKV(tempSqliteUrl()));
   capture = captureLogger();
   const app = createHttpApp();
-  registerGuardDetectWebhook(app, { secret: secret ?? undefined, limits: LIMITS, store, log: capture.log, now: () => NOW, onAlerts: (a) => changed.push(a) });
+  registerGuardDetectWebhook(app, { secret: secret ?? undefined, limits: LIMITS, store, log: capture.log, now: () => now, onAlerts: (a) => changed.push(a) });
   server = await listen(app, '127.0.0.1', 0, capture.log);
   const a = server.address();
   url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/webhooks/guard-detect`;
 }
+let now = NOW;
 beforeEach(async () => {
   changed.length = 0;
+  now = NOW;
   await start();
 });
 afterEach(async () => {
@@ -142,6 +144,15 @@ describe('POST /webhooks/guard-detect', () => {
     expect(await json(r)).toMatchObject({ created: 1 });
     expect(await stored()).toHaveLength(2);
     expect(capture.lines.some((l) => l.msg === 'guard detect alert received' && l.guardDetectAlertId === '12345')).toBe(true);
+  });
+
+  it('a payload without a plausible time is dated on receipt, and its redelivery later is still a duplicate', async () => {
+    const timeless = guardDetectPayload({ detectionTime: null, timestamp: 'garbage', activity: null, alert: { id: '12345', title: 't', created: 4102444800000 } });
+    expect(await json(await post(timeless))).toMatchObject({ created: 1 });
+    expect((await stored())[0]).toMatchObject({ lastSeen: NOW, firstSeen: NOW });
+    now = NOW + 3_600_000;
+    expect(await json(await post(timeless))).toMatchObject({ duplicates: 1, updated: 0 });
+    expect((await stored())[0]).toMatchObject({ lastSeen: NOW, revision: 1 });
   });
 
   it('without the account in the audit log the alert still posts, and says that the actions need an email', async () => {

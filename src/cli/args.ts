@@ -9,7 +9,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   serve: { options: {}, positionals: 0 },
   sweep: { options: { once: { type: 'boolean' } }, positionals: 0 },
-  replay: { options: { format: { type: 'string' } }, positionals: 1 },
+  replay: {
+    options: { format: { type: 'string' }, actions: { type: 'string' }, sensitivity: { type: 'string' }, policy: { type: 'string' } },
+    positionals: 1,
+  },
   doctor: { options: { json: { type: 'boolean' } }, positionals: 0 },
   export: { options: { since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, positionals: 0 },
   help: { options: {}, positionals: 0 },

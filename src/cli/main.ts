@@ -14,6 +14,7 @@ import { createLogger, registerSecrets, routeConsoleToLogger, scrubSecrets, type
 import { terminalSafe } from '../lib/terminal-safe.js';
 import { createProgress } from './progress.js';
 import { InputError, openInput } from '../sources/file.js';
+import { readActionCatalogue } from '../sources/atlassian/catalogue.js';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -24,6 +25,9 @@ Commands:
   replay <file|->       run the detections over a file (NDJSON, JSON array or API pages)
                         and print one alert per line as JSON
       --format table    print a readable table instead
+      --actions file    an /event-actions catalogue (saved API response): match policies by display name
+      --sensitivity low|medium|high   instead of VIGIL_SENSITIVITY
+      --policy file     a policy file (YAML or JSON) instead of VIGIL_POLICY_FILE
   doctor [--json]       check every configured integration for real; pass/fail table with fixes
   export [--since 90d|2026-01-01] [--format csv|json] [--out file]
                         write the alert history (default: the retention period, CSV to stdout)
@@ -96,9 +100,27 @@ async function sweepCommand(cfg: Config, log: Logger, once: boolean): Promise<nu
   }
 }
 
-async function replayCommand(cfg: Config, log: Logger, file: string | undefined, format: string): Promise<number> {
+type Flags = Record<string, string | boolean | undefined>;
+const flag = (values: Flags, name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+
+/** `--sensitivity` and `--policy` stand in for VIGIL_SENSITIVITY and VIGIL_POLICY_FILE, as the service reads them. */
+function replayDetection(cfg: Config, values: Flags): Config['detection'] {
+  const sensitivity = flag(values, 'sensitivity');
+  if (sensitivity !== undefined && sensitivity !== 'low' && sensitivity !== 'medium' && sensitivity !== 'high') fail('--sensitivity must be low, medium or high');
+  const policy = flag(values, 'policy');
+  if (policy === '') fail('--policy needs a file');
+  return { ...cfg.detection, ...(sensitivity ? { VIGIL_SENSITIVITY: sensitivity } : {}), ...(policy ? { VIGIL_POLICY_FILE: policy } : {}) };
+}
+
+async function replayCommand(cfg: Config, log: Logger, file: string | undefined, values: Flags): Promise<number> {
+  const format = flag(values, 'format') ?? 'json';
   if (!file) fail('vigil replay needs a file (or - for stdin)\n\n' + USAGE);
   if (format !== 'json' && format !== 'table') fail('--format must be json or table');
+  const detection = replayDetection(cfg, values);
+  const engine = await buildEngineOptions({ detection });
+  const actions = flag(values, 'actions');
+  const actionNames = actions === undefined ? undefined : await readActionCatalogue(actions);
+  if (actionNames) log.info({ actions: actionNames.size, file: actions }, 'event-actions catalogue loaded');
   const input = openInput(file);
   const opened = new Promise<void>((resolve, reject) => {
     if (file === '-') return resolve();
@@ -114,8 +136,9 @@ async function replayCommand(cfg: Config, log: Logger, file: string | undefined,
   const r = await replay({
     input,
     file,
-    engine: await buildEngineOptions(cfg),
-    enricher: await createEnricher(cfg.detection, log, { lazyGeo: true }),
+    engine,
+    enricher: await createEnricher(detection, log, { lazyGeo: true }),
+    ...(actionNames ? { actionNames } : {}),
     log,
     onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\r${n.toLocaleString('en')} events…`),
   });
@@ -161,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'sweep':
         return await sweepCommand(cfg, log, values.once === true);
       case 'replay':
-        return await replayCommand(cfg, log, rest[0], typeof values.format === 'string' ? values.format : 'json');
+        return await replayCommand(cfg, log, rest[0], values);
       default:
         fail(`unknown command "${command}"\n\n${USAGE}`);
     }

@@ -13,6 +13,8 @@ export interface ReplayOptions {
   engine: EngineOptions;
   enricher: Enricher;
   log: Logger;
+  /** Action key → display name (`--actions`, an /event-actions catalogue), as the sweep has at run time. */
+  actionNames?: ReadonlyMap<string, string>;
   /**
    * Events are released to the detections through a bounded reorder buffer, so memory grows with users and
    * alerts, not with the file; each batch is then sorted by event time, like a sweep page. Default 0: the
@@ -109,7 +111,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
 
   for await (const items of readEventBatches(opts.input, opts.file)) {
     for (const item of items) {
-      const n = normalizeAtlassianEvent(item.value, 'replay');
+      const n = normalizeAtlassianEvent(item.value, 'replay', opts.actionNames);
       if (!n.ok) {
         skipped++;
         opts.log.warn({ file: opts.file, line: item.line, eventId: n.id, reason: n.reason }, 'skipped a malformed audit event');

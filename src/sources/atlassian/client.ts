@@ -1,6 +1,7 @@
 import { AuthError, SchemaError, UpstreamError } from '../../domain/errors.js';
 import { fetchJson, type HttpRequest } from '../../http/fetch-json.js';
 import type { RetryPolicy } from '../../http/retry.js';
+import { addActionNames } from './catalogue.js';
 import { EventActionsPage, EventPage } from './schema.js';
 
 export interface AtlassianClientOptions {
@@ -79,10 +80,7 @@ export function createAtlassianClient(opts: AtlassianClientOptions) {
       const res = await call(`${base}/event-actions${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
       const page = EventActionsPage.safeParse(res.body);
       if (!page.success) throw new SchemaError('Atlassian event-actions response is not in the documented shape');
-      for (const a of page.data.data) {
-        const name = a.attributes?.displayName;
-        if (name) names.set(a.id, name);
-      }
+      addActionNames(page.data, names);
       const next = page.data.meta?.next ?? cursorFrom(page.data.links?.next);
       if (!next || next === cursor || page.data.data.length === 0) break;
       cursor = next;

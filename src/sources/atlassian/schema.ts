@@ -65,6 +65,7 @@ export const EventActionsPage = z.looseObject({
   meta: nullish(z.looseObject({ next: nullish(z.string()) })),
   links: nullish(z.looseObject({ next: nullish(z.string()) })),
 });
+export type EventActionsPage = z.infer<typeof EventActionsPage>;
 
 // ---- Fast path (added for `vigil replay` throughput; see bench/run.ts) ---------------------------------------
 // zod's parse of RawEvent costs ~25 µs an event, most of the replay budget. Almost every event is already in

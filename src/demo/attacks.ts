@@ -176,7 +176,42 @@ export function planAttacks(rng: Rng, users: DemoUser[], start: number, days: nu
     machineAttacks(tools);
     exfiltrationAttacks(tools);
   }
+  // Late in the month: its events come after the ones the stored-upgrade fixture (test/store/migration) was made from.
+  newAdminBurst(add, spec, users, rng, days - 3, start, days);
   return plan;
+}
+
+/**
+ * 11. A brand-new admin burst: an account first seen two days earlier (it is not one of the org's users, so it is
+ * still in its own learning week) makes 14 admin changes in 45 minutes. Judged against the org's usual busiest
+ * admin hour, it is unusual-admin; without the org baseline it would be silent for a week.
+ */
+function newAdminBurst(
+  add: (day: number, specs: EventSpec[], expected: ExpectedAlert[]) => void,
+  spec: (u: DemoUser, time: number, action: string, message: string, extra?: Partial<EventSpec>) => EventSpec,
+  users: DemoUser[],
+  rng: Rng,
+  d: number,
+  start: number,
+  days: number,
+): void {
+  if (d >= days || d < 2) return;
+  const home = users[0]!.home;
+  const newcomer: DemoUser = { index: users.length, id: `5b${rng.hex(22)}`, name: 'Rory Quill', email: `rory.quill@${users[0]!.email.split('@')[1]}`, role: 'staff', home, jitter: [], away: [], tokenJob: false };
+  const at = { place: place(home), ip: ipFor(newcomer, place(home)) };
+  for (const back of [2, 1]) add(d - back, [spec(newcomer, start + (d - back) * DAY + 9 * HOUR, 'user_login', 'Logged in to account', at)], []);
+  const staff = users.filter((u) => u.role === 'staff');
+  const kinds = [
+    ['user_granted_role', 'Granted product role'],
+    ['user_revoked_role', 'Revoked product role'],
+    ['group_granted_admin_access', 'Granted admin access to group'],
+  ] as const;
+  const t0 = start + d * DAY + 14 * HOUR;
+  const burst = Array.from({ length: 14 }, (_, i) => {
+    const [action, message] = kinds[i % kinds.length]!;
+    return spec(newcomer, t0 + Math.floor((i * 45 * MIN) / 14), action, message, { ...at, targets: staff.length > 0 ? [staff[i % staff.length]!] : [] });
+  });
+  add(d, burst, [{ detection: 'unusual-admin', actorEmail: newcomer.email }]);
 }
 
 export function demoLists(): { anonymous: string; suspicious: string } {

@@ -5,12 +5,14 @@ import {
   MAX_ACTOR_COUNTRIES,
   MAX_ORG_COUNTRIES,
   applyChanges,
+  copyOrgDays,
   dict,
   touchCapped,
   type ActorRecord,
   type EngineState,
   type KeyedRecord,
   type OpenAlert,
+  type OrgRecord,
   type StateChanges,
 } from './state.js';
 import type { AlertDraft, AnyDetection, DetectionContext, DetectionSettings } from './types.js';
@@ -77,7 +79,8 @@ const copyActor = (a: ActorRecord): ActorRecord => ({ first: a.first, last: a.la
  * they are instead of copied on first write — same alerts and changes, without a copy of every actor per batch.
  */
 export function evaluateBatch(events: readonly NormalizedEvent[], prior: EngineState, opts: EngineOptions, mode: { inPlace?: boolean } = {}): BatchResult {
-  const org = { ...prior.org, countries: dict(prior.org.countries) };
+  const org = { ...prior.org, countries: dict(prior.org.countries), days: copyOrgDays(prior.org.days) };
+  const noDays = Object.freeze(dict<number>());
   const actors = new Map<string, ActorRecord>();
   const keyed = new Map<string, KeyedRecord>();
   /** Detection state objects created or copied in this batch (so they may be changed in place). */
@@ -117,9 +120,19 @@ export function evaluateBatch(events: readonly NormalizedEvent[], prior: EngineS
     const rec = actorRecord(event.actor.id, event.time);
     if (event.time < rec.first) rec.first = event.time;
     if (event.time > rec.last) rec.last = event.time;
-    const learning = event.time - org.first < LEARNING_MS || event.time - rec.first < LEARNING_MS;
-    // One context per event; only `settings` changes between detections (detections never keep it).
-    const ctx: DetectionContext = { settings: undefined as unknown as DetectionSettings, learning, userCountries: rec.countries, orgCountries: org.countries };
+    const orgLearning = event.time - org.first < LEARNING_MS;
+    const newActor = !orgLearning && event.time - rec.first < LEARNING_MS;
+    const learning = orgLearning || newActor;
+    // One context per event; only `settings` and `orgDays` change between detections (detections never keep it).
+    const ctx: DetectionContext = {
+      settings: undefined as unknown as DetectionSettings,
+      learning,
+      newActor,
+      actorFirst: rec.first,
+      orgDays: noDays,
+      userCountries: rec.countries,
+      orgCountries: org.countries,
+    };
 
     for (const det of opts.detections) {
       if (!det.accepts(event)) continue;
@@ -135,8 +148,9 @@ export function evaluateBatch(events: readonly NormalizedEvent[], prior: EngineS
         }
       }
       ctx.settings = settings;
+      ctx.orgDays = det.newActors ? (org.days[det.id] ??= dict()) : noDays;
       const drafts = det.evaluate(event, detState, ctx);
-      if (det.needsBaseline && learning) continue;
+      if (det.needsBaseline && learning && !(newActor && det.newActors === 'org-baseline')) continue;
       for (const draft of drafts) {
         if (excluded(draft, settings)) continue;
         const alert = mergeDraft(det, draft, openSlot(det, draft, rec), changed);
@@ -149,7 +163,7 @@ export function evaluateBatch(events: readonly NormalizedEvent[], prior: EngineS
       touchCapped(org.countries, country, event.time, MAX_ORG_COUNTRIES);
     }
   }
-  prune(org.now - KEEP_MS, org.countries, actors, keyed);
+  prune(org.now - KEEP_MS, org, actors, keyed);
   dropUntouchedKeyed(keyed, prior, opts);
   return { alerts: [...changed.values()], changes: { org, actors, keyed } };
 }
@@ -182,8 +196,9 @@ export function runDetections(events: readonly NormalizedEvent[], prior: EngineS
 }
 
 /** Forget what no baseline needs any more, in the records this batch touched: old countries and open alerts. */
-function prune(horizon: number, orgCountries: Record<string, number>, actors: Map<string, ActorRecord>, keyed: Map<string, KeyedRecord>): void {
-  for (const c in orgCountries) if (orgCountries[c]! < horizon) delete orgCountries[c];
+function prune(horizon: number, org: OrgRecord, actors: Map<string, ActorRecord>, keyed: Map<string, KeyedRecord>): void {
+  for (const c in org.countries) if (org.countries[c]! < horizon) delete org.countries[c];
+  for (const id in org.days) for (const d in org.days[id]) if ((Number(d) + 1) * DAY < horizon) delete org.days[id]![d];
   for (const rec of actors.values()) {
     for (const c in rec.countries) if (rec.countries[c]! < horizon) delete rec.countries[c];
     for (const d in rec.open) if (rec.open[d]!.lastSeen < horizon) delete rec.open[d];

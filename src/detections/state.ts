@@ -41,6 +41,11 @@ export interface OrgRecord {
   now: number;
   first?: number;
   countries: Dict<number>;
+  /**
+   * The org's baseline per detection that judges new actors against it (`newActors: 'org-baseline'`): day number
+   * (UTC) → that detection's daily figure, the last KEEP_MS only (at most ~32 numbers per detection).
+   */
+  days?: Dict<Dict<number>>;
 }
 
 /** The state a batch runs against: the org record and the actor and keyed records it loaded. */
@@ -90,7 +95,16 @@ export function reviveKeyed(raw: unknown): KeyedRecord | undefined {
 
 export function reviveOrg(raw: unknown): OrgRecord | undefined {
   if (!isObj(raw) || !isNum(raw.now)) return undefined;
-  return { now: raw.now, ...(isNum(raw.first) ? { first: raw.first } : {}), countries: numbers(raw.countries) };
+  const days = dict<Dict<number>>();
+  if (isObj(raw.days)) for (const id of Object.keys(raw.days)) days[id] = numbers(raw.days[id]);
+  return { now: raw.now, ...(isNum(raw.first) ? { first: raw.first } : {}), countries: numbers(raw.countries), ...(isObj(raw.days) ? { days } : {}) };
+}
+
+/** A copy of the org's per-detection day figures (a batch changes its own copy). */
+export function copyOrgDays(days: OrgRecord['days']): Dict<Dict<number>> {
+  const out = dict<Dict<number>>();
+  if (days) for (const id in days) out[id] = dict(days[id]);
+  return out;
 }
 
 /** Whole state as plain JSON (replay snapshots, tests); `reviveEngineState` reads it back. */

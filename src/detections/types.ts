@@ -22,6 +22,18 @@ export interface DetectionContext {
   settings: DetectionSettings;
   /** True while the org or this event's actor is inside the 7-day learning period (at the event's time). */
   learning: boolean;
+  /**
+   * True while this event's actor is inside their own learning period in an org that has a baseline (it is past
+   * its first 7 days, or it learned from history): an actor new to the org.
+   */
+  newActor: boolean;
+  /** When the actor was first seen (ms). */
+  actorFirst: number;
+  /**
+   * This detection's org-wide day figures (UTC day number → value), changed in place by the detection; kept for
+   * detections with `newActors: 'org-baseline'` only (empty and not stored for the others).
+   */
+  orgDays: Record<string, number>;
   /** Countries (ISO code, else lower-case name) this actor used interactively → latest time (ms), before this event. */
   userCountries: Readonly<Record<string, number>>;
   /** The same for the whole org. */
@@ -62,6 +74,12 @@ export interface Detection<S = unknown> {
   windowMs: number;
   /** Needs a learned baseline: raises nothing during learning (state is still learned). */
   needsBaseline: boolean;
+  /**
+   * 'org-baseline': for an actor new to an org with a baseline (ctx.newActor), the detection judges the event
+   * against the org's baseline (ctx.orgDays) instead of staying quiet: high-risk actions (admin bursts,
+   * impersonation) by a brand-new account are not ignored for a week.
+   */
+  newActors?: 'org-baseline';
   /** Cheap filter: events it rejects never reach evaluate or touch state. */
   accepts(event: NormalizedEvent): boolean;
   /** State bucket for an event (default: the actor). */

@@ -1,5 +1,6 @@
 import { isAdminAction } from './lib/actions.js';
 import { activity, isSystemActor, iso, targetsOf, who } from './lib/event.js';
+import { dayOf, daysBefore, median } from './lib/org-days.js';
 import { densestWindow, insertSorted, pruneBefore } from './lib/window.js';
 import type { Detection, Sensitivity } from './types.js';
 
@@ -10,6 +11,11 @@ const BASELINE = 30 * 24 * HOUR;
 export const ADMIN_THRESHOLDS: Record<Sensitivity, number> = { low: 4, medium: 2, high: 1 };
 /** A user with a baseline alerts only above this multiple of their busiest hour. */
 export const BUSIEST_HOUR_FACTOR = 3;
+/**
+ * An actor new to the org (first seen under 7 days ago) alerts above this multiple of the org's usual busiest
+ * admin hour (the median, over the previous 30 days, of each day's busiest hour of any one actor).
+ */
+export const NEW_ACTOR_FACTOR: Record<Sensitivity, number> = { low: 4, medium: 3, high: 2 };
 
 interface AdminAct {
   t: number;
@@ -37,12 +43,15 @@ export const unusualAdmin: Detection<AdminState> = {
     'Confirm with the user that they made these changes. If not, suspend the user, revert the changes (admins, roles, policies) and review what else the account did.',
   windowMs: HOUR,
   needsBaseline: true,
+  newActors: 'org-baseline',
   accepts: (e) => isAdminAction(e) && !isSystemActor(e),
   initialState: () => ({ hours: {}, recent: [] }),
   cloneState: (s) => ({ hours: { ...s.hours }, recent: s.recent.slice() }),
   evaluate(event, state, ctx) {
     const hour = Math.floor(event.time / HOUR);
     state.hours[hour] = (state.hours[hour] ?? 0) + 1;
+    const day = dayOf(event.time);
+    ctx.orgDays[day] = Math.max(ctx.orgDays[day] ?? 0, state.hours[hour]);
     const targets = targetsOf(event);
     insertSorted(state.recent, { t: event.time, id: event.id, what: `${activity(event)}${targets.length ? ` → ${targets.join(', ')}` : ''}` });
     const newest = state.recent[state.recent.length - 1]!.t;
@@ -61,11 +70,22 @@ export const unusualAdmin: Detection<AdminState> = {
       total += n;
       busiest = Math.max(busiest, n);
     }
-    if (total > 0 && burst.length <= BUSIEST_HOUR_FACTOR * busiest) return [];
-    const baseline = total === 0 ? 'none in the previous 30 days' : `${total} in 30 days, busiest hour ${busiest}`;
+    let baseline: string;
+    let usual: string;
+    if (ctx.newActor) {
+      // New to the org: their own week says little; the org's usual busiest admin hour is the yardstick.
+      const orgUsual = median(daysBefore(ctx.orgDays, dayOf(burst[0]!.t)));
+      if (burst.length <= NEW_ACTOR_FACTOR[ctx.settings.sensitivity] * orgUsual) return [];
+      baseline = `new to the org (first seen ${iso(ctx.actorFirst)}); the org's usual busiest admin hour: ${orgUsual || 'none in 30 days'}`;
+      usual = `new account; org ≤ ${orgUsual}/h`;
+    } else {
+      if (total > 0 && burst.length <= BUSIEST_HOUR_FACTOR * busiest) return [];
+      baseline = total === 0 ? 'none in the previous 30 days' : `${total} in 30 days, busiest hour ${busiest}`;
+      usual = total === 0 ? 'none' : `≤ ${busiest}/h`;
+    }
     return [
       {
-        title: `${who(event)}: ${burst.length} administrative action${burst.length > 1 ? 's' : ''} in an hour (usual: ${total === 0 ? 'none' : `≤ ${busiest}/h`})`,
+        title: `${who(event)}: ${burst.length} administrative action${burst.length > 1 ? 's' : ''} in an hour (usual: ${usual})`,
         summary: `${who(event)} made ${burst.length} administrative changes between ${iso(burst[0]!.t)} and ${iso(burst[burst.length - 1]!.t)}; baseline: ${baseline}.`,
         evidence: [
           { label: 'Admin actions (60 min)', value: String(burst.length) },
@@ -73,7 +93,7 @@ export const unusualAdmin: Detection<AdminState> = {
           { label: 'Baseline', value: baseline },
           { label: 'From', value: event.location?.ip ?? 'unknown IP' },
         ],
-        facts: { actions: burst.map((b) => b.what), baselineTotal: total, busiestHour: busiest, threshold },
+        facts: { actions: burst.map((b) => b.what), baselineTotal: total, busiestHour: busiest, threshold, newActor: ctx.newActor },
         eventIds: burst.map((b) => b.id),
         time: burst[burst.length - 1]!.t,
         firstTime: burst[0]!.t,

@@ -1,5 +1,6 @@
 import { isImpersonation } from './lib/actions.js';
 import { iso, targetsOf, who } from './lib/event.js';
+import { dayOf, daysBefore } from './lib/org-days.js';
 import { densestWindow, insertSorted, pruneBefore } from './lib/window.js';
 import type { AlertDraft, Detection } from './types.js';
 
@@ -30,6 +31,7 @@ export const unusualImpersonation: Detection<ImpState> = {
     'Ask the admin why they logged in as these users. If they cannot explain it, suspend the admin, review what was done as each impersonated user and notify those users.',
   windowMs: HOUR,
   needsBaseline: true,
+  newActors: 'org-baseline',
   accepts: isImpersonation,
   initialState: () => ({ imps: [] }),
   cloneState: (s) => ({ imps: s.imps.slice() }),
@@ -37,14 +39,20 @@ export const unusualImpersonation: Detection<ImpState> = {
     const target = targetsOf(event).find(Boolean) ?? event.message?.replace(/^Logged in as\s*/i, '') ?? 'unknown user';
     insertSorted(state.imps, { t: event.time, id: event.id, target });
     pruneBefore(state.imps, state.imps[state.imps.length - 1]!.t - BASELINE - HOUR, 1000);
+    const day = dayOf(event.time);
+    // The org's impersonations in the previous 30 days (a new actor is judged against these, not their own).
+    const orgPrevious = daysBefore(ctx.orgDays, day).reduce((a, b) => a + b, 0) + (ctx.orgDays[day] ?? 0);
+    ctx.orgDays[day] = (ctx.orgDays[day] ?? 0) + 1;
     const previous = state.imps.filter((x) => x.t < event.time && x.t >= event.time - BASELINE);
     const burst = densestWindow(state.imps, event.time, HOUR, (x) => x.target);
     const distinct = [...new Set(burst.map((x) => x.target))];
-    const firstTime = previous.length === 0;
+    const firstTime = ctx.newActor ? orgPrevious === 0 : previous.length === 0;
     const every = ctx.settings.sensitivity === 'high';
     if (!every && !firstTime && distinct.length < IMPERSONATION_DISTINCT) return [];
     const reason = firstTime
-      ? 'first impersonation in 30 days'
+      ? ctx.newActor
+        ? `first impersonation in the org in 30 days, by an account new to the org (first seen ${iso(ctx.actorFirst)})`
+        : 'first impersonation in 30 days'
       : distinct.length >= IMPERSONATION_DISTINCT
         ? `${distinct.length} distinct users within 60 minutes`
         : 'every impersonation is reported at high sensitivity';
@@ -58,7 +66,7 @@ export const unusualImpersonation: Detection<ImpState> = {
         { label: 'Impersonations in the previous 30 days', value: String(previous.length) },
         { label: 'From', value: event.location?.ip ?? 'unknown IP' },
       ],
-      facts: { targets: distinct, previous30d: previous.length, reason },
+      facts: { targets: distinct, previous30d: previous.length, reason, ...(ctx.newActor ? { orgPrevious30d: orgPrevious } : {}) },
       eventIds: ids,
       time: event.time,
       firstTime: state.imps.reduce((m, x) => (x.t < m && ids.includes(x.id) ? x.t : m), event.time),

@@ -58,6 +58,7 @@ describe('demo org generator', () => {
       'data-exfiltration',
       'data-exfiltration',
       'data-exfiltration',
+      'unusual-admin',
       'policy:app-installed',
       'policy:public-link-or-external-share',
       'policy:password-reset',

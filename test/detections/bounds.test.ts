@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_ACTOR_COUNTRIES, MAX_ORG_COUNTRIES } from '../../src/detections/engine.js';
 import { densestWindow } from '../../src/detections/lib/window.js';
-import { AFTER, HOUR, P, ev, history } from '../fixtures/event.js';
+import { AFTER, DAY, HOUR, P, T0, ev, history } from '../fixtures/event.js';
 import { run } from './helpers.js';
 
 /** The quadratic original, as the reference for the linear one. */
@@ -60,6 +60,21 @@ describe('bounded state', () => {
     expect(alerts.map((a) => a.detection)).toEqual(['failed-logins']);
     expect((state.actors.get('acc-bob')!.d['failed-logins'] as { fails: unknown[] }).fails.length).toBeLessThanOrEqual(500);
     expect(alerts[0]!.eventIds.length).toBeLessThanOrEqual(100);
+  });
+
+  it('the org baseline that new accounts are judged against keeps about a month of day figures, however long the org runs', () => {
+    const days = 200;
+    const events = Array.from({ length: days }, (_, d) => [
+      ev({ time: T0 + d * DAY + 10 * HOUR, actor: `admin${d % 7}`, action: 'user_granted_role', at: P.london, target: 'x' }),
+      ev({ time: T0 + d * DAY + 11 * HOUR, actor: `desk${d % 5}`, action: 'user_logged_in_as_user', at: P.london, target: `u${d}` }),
+    ]).flat();
+    const { state } = run(events, { only: ['unusual-admin', 'unusual-impersonation'] });
+    for (const id of ['unusual-admin', 'unusual-impersonation']) {
+      const kept = Object.keys(state.org.days![id]!).map(Number);
+      expect(kept.length).toBeLessThanOrEqual(33);
+      expect(Math.max(...kept)).toBe(Math.floor((T0 + (days - 1) * DAY) / DAY));
+    }
+    expect(Object.keys(state.org.days!).sort()).toEqual(['unusual-admin', 'unusual-impersonation']);
   });
 
   it('no source file spreads an array into Math.max / Math.min (a stack overflow past ~125,000 items)', () => {

@@ -65,10 +65,45 @@ describe('unusual-admin', () => {
     expect(run([...base, ...site], { only, exclude: { sites: ['admin.atlassian.com'] } }).alerts).toHaveLength(0);
   });
 
-  it('learns for 7 days: bursts of a new user or in a new org raise nothing', () => {
+  it('learns for 7 days in a new org: bursts raise nothing while the org has no baseline', () => {
     expect(run(burst(4, T0 + HOUR), { only }).alerts).toHaveLength(0);
-    const bob = [ev({ time: AFTER, actor: 'bob', at: P.london }), ...burst(4, AFTER + HOUR, 'bob')];
-    expect(run([...base, ...bob], { only }).alerts).toHaveLength(0);
+    expect(run([...burst(4, T0 + HOUR, 'bob'), ...burst(6, T0 + 2 * DAY, 'bob')], { only, sensitivity: 'high' }).alerts).toHaveLength(0);
+  });
+
+  describe('an account new to an org with a baseline is judged against the org, not ignored', () => {
+    // Ann administers routinely (daily busiest hour 1, 2, 3, …: median 2); Bob is first seen 2 days before his burst.
+    const org = routine('ann', 20);
+    const at = T0 + 20 * DAY + 21 * HOUR;
+    const newcomer = (n: number) => [ev({ time: at - 2 * DAY, actor: 'bob', at: P.london }), ...Array.from({ length: n }, (_, i) => admin(at + Math.floor((i * 45 * MIN) / n), i, { actor: 'bob' }))];
+    const fires = (n: number, sensitivity: 'low' | 'medium' | 'high') => run([...org, ...newcomer(n)], { only, sensitivity }).alerts.length;
+
+    it('14 admin actions in 45 minutes by an admin first seen 2 days ago alert at every sensitivity, saying why', () => {
+      for (const s of ['low', 'medium', 'high'] as const) expect(fires(14, s)).toBe(1);
+      const a = run([...org, ...newcomer(14)], { only }).alerts[0]!;
+      expect(a.actor.email).toBe('bob@example.com');
+      expect(a.count).toBe(14);
+      expect(a.facts.newActor).toBe(true);
+      expect(a.evidence.find((e) => e.label === 'Baseline')!.value).toBe(`new to the org (first seen ${new Date(at - 2 * DAY).toISOString().replace('.000Z', 'Z')}); the org's usual busiest admin hour: 2`);
+    });
+
+    it('each sensitivity has its multiple of the org’s usual busiest hour (low 4×, medium 3×, high 2×)', () => {
+      expect([fires(9, 'low'), fires(8, 'low')]).toEqual([1, 0]);
+      expect([fires(7, 'medium'), fires(6, 'medium')]).toEqual([1, 0]);
+      expect([fires(5, 'high'), fires(4, 'high')]).toEqual([1, 0]);
+    });
+
+    it('in an org where nobody administers, the sensitivity threshold alone decides', () => {
+      const quiet = [...history('ann', P.london, T0, 20), ...newcomer(ADMIN_THRESHOLDS.medium)];
+      expect(run(quiet, { only }).alerts).toHaveLength(1);
+      expect(run([...history('ann', P.london, T0, 20), ...newcomer(1)], { only }).alerts).toHaveLength(0);
+    });
+
+    it('after their first 7 days the account is judged against its own baseline again', () => {
+      const later = [...org, ev({ time: at - 9 * DAY, actor: 'bob', at: P.london }), ...routine('bob', 0), ...newcomer(7).slice(1)];
+      expect(run(later, { only }).alerts).toHaveLength(1); // no admin history of their own: 7 actions are unusual
+      const settled = [...routine('ann', 20), ...Array.from({ length: 12 }, (_, d) => admin(T0 + (8 + d) * DAY + 10 * HOUR, 0, { actor: 'bob' }))];
+      expect(run([...settled, ...newcomer(3).slice(1)], { only }).alerts).toHaveLength(0); // 3 ≤ 3 × their busiest hour
+    });
   });
 
   it('deduplicates: a long burst is one growing alert', () => {

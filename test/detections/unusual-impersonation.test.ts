@@ -48,10 +48,39 @@ describe('unusual-impersonation', () => {
     expect(run(events, { only, exclude: { sites: ['acme.atlassian.net'] } }).alerts).toHaveLength(0);
   });
 
-  it('learns for 7 days: the help desk’s first impersonations are its baseline, not alerts', () => {
+  it('learns for 7 days in a new org: the help desk’s first impersonations are its baseline, not alerts', () => {
     expect(run(helpDesk('desk', 3), { only }).alerts).toHaveLength(0);
-    // A new admin in an old org is still learning.
-    expect(run([...history('alice', P.london), imp(AFTER, 'bob', 'newbie')], { only }).alerts).toHaveLength(0);
+    expect(run(helpDesk('desk', 3), { only, sensitivity: 'high' }).alerts).toHaveLength(0);
+  });
+
+  describe('an account new to an org with a baseline is judged against the org', () => {
+    const newbie = (time: number, target: string) => imp(time, target, 'newbie');
+    const at = T0 + 20 * DAY + 14 * HOUR;
+
+    it('alerts at every sensitivity when nobody in the org impersonated in 30 days (Panther’s test event on a fresh install)', () => {
+      for (const sensitivity of ['low', 'medium', 'high'] as const) {
+        const { alerts } = run([...history('alice', P.london, T0, 20), newbie(at, 'bob')], { only, sensitivity });
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]!.facts).toMatchObject({ orgPrevious30d: 0 });
+        expect(alerts[0]!.evidence.find((x) => x.label === 'Why unusual')!.value).toMatch(/^first impersonation in the org in 30 days, by an account new to the org/);
+      }
+    });
+
+    it('in an org with a help desk: quiet at low and medium, reported at high, a 3-user spree always', () => {
+      const events = [...helpDesk('desk', 20), newbie(at, 'bob')];
+      expect(run(events, { only, sensitivity: 'low' }).alerts).toHaveLength(0);
+      expect(run(events, { only, sensitivity: 'medium' }).alerts).toHaveLength(0);
+      expect(run(events, { only, sensitivity: 'high' }).alerts.filter((a) => a.actor.id === 'acc-newbie')).toHaveLength(1);
+      const spree = [newbie(at, 'x1'), newbie(at + 10 * MIN, 'x2'), newbie(at + 20 * MIN, 'x3')];
+      const found = run([...helpDesk('desk', 20), ...spree], { only, sensitivity: 'medium' }).alerts;
+      expect(found.map((a) => [a.actor.id, a.count])).toEqual([['acc-newbie', 3]]);
+    });
+
+    it('an org impersonation older than 30 days does not count', () => {
+      const old = [imp(T0, 'z', 'desk'), ...history('alice', P.london, T0, 40)];
+      expect(run([...old, newbie(T0 + 35 * DAY, 'bob')], { only }).alerts).toHaveLength(1);
+      expect(run([...old, newbie(T0 + 20 * DAY, 'bob')], { only }).alerts).toHaveLength(0);
+    });
   });
 
   it('deduplicates within the hour and recognises the display name', () => {

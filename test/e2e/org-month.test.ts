@@ -58,6 +58,7 @@ describe('scenario: a month of a 40-person org', () => {
         'policy:api-key-created wen.zimmer@acme-demo.example',
         'token-anomaly wen.zimmer@acme-demo.example',
         ...PARITY_ALERTS,
+        'unusual-admin rory.quill@acme-demo.example', // a brand-new admin's burst, judged against the org
       ].sort(),
     );
   });
@@ -126,6 +127,7 @@ describe('scenario: the same org at other sensitivities', () => {
         'token-anomaly viktor.young@acme-demo.example',
         'policy:api-key-created wen.zimmer@acme-demo.example',
         ...PARITY_ALERTS,
+        'unusual-admin rory.quill@acme-demo.example',
       ].sort(),
     );
   });
@@ -153,8 +155,8 @@ describe('scenario: a few hundred users', () => {
     const enricher = await demoEnricher(month.lists);
     const { alerts, state } = sweepAll(normalizeAll(month.events).map((e) => enricher.enrich(e)));
     expect(summary(alerts)).toEqual(month.expected.map((x) => `${x.detection} ${x.actorEmail}`).sort());
-    expect(month.expected).toHaveLength(26);
-    expect(state.actors.size).toBeLessThanOrEqual(301); // users + the system actor
+    expect(month.expected).toHaveLength(27);
+    expect(state.actors.size).toBeLessThanOrEqual(302); // users + the brand-new admin + the system actor
     // Each actor's record is one stored value: it must stay small.
     const largest = Math.max(0, ...[...state.actors.values()].map((a) => JSON.stringify(a).length));
     expect(largest).toBeLessThan(16_000);

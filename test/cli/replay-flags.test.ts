@@ -40,7 +40,7 @@ const fails = write(
   `${Array.from({ length: 6 }, (_, i) => JSON.stringify(rawEvent({ id: `f${i}`, time: T + i * 50_000, action: 'user_login_failed', ip: '203.0.113.9' }))).join('\n')}\n`,
 );
 
-describe('vigil replay --actions', () => {
+describe('vigil replay --actions', { timeout: 120_000 }, () => {
   it('matches a policy by the catalogue display name, which the bare key does not', () => {
     const without = vigil(['replay', keyEvents]);
     expect(without.code).toBe(0);
@@ -71,10 +71,14 @@ describe('vigil replay --actions', () => {
   });
 });
 
-describe('vigil replay --sensitivity and --policy', () => {
-  it('--sensitivity replaces VIGIL_SENSITIVITY both ways', () => {
+// Each case spawns the CLI a few times: generous timeouts for a loaded machine.
+describe('vigil replay --sensitivity and --policy', { timeout: 120_000 }, () => {
+  it('--sensitivity high finds the 6-failure burst that medium does not', () => {
     expect(vigil(['replay', fails]).alerts).toEqual([]);
     expect(vigil(['replay', fails, '--sensitivity', 'high']).alerts.map((a) => a.detection)).toEqual(['failed-logins']);
+  });
+
+  it('--sensitivity wins over VIGIL_SENSITIVITY; a bad value exits 2', () => {
     expect(vigil(['replay', fails, '--sensitivity', 'medium'], { VIGIL_SENSITIVITY: 'high' }).alerts).toEqual([]);
     const bad = vigil(['replay', fails, '--sensitivity', 'max']);
     expect(bad.code).toBe(2);

@@ -67,6 +67,7 @@ export async function latencyCase(known: number, samples: number, budgetS: numbe
       ATLASSIAN_API_BASE_URL: stream.url,
       ATLASSIAN_PAGE_LIMIT: '500',
       VIGIL_BACKFILL: `${Math.ceil((Date.now() - data.from) / 3_600_000) + 1}h`,
+      VIGIL_LEARN: 'off',
       VIGIL_SWEEP_MAX_PAGES: String(stream.pages.length + 10),
       VIGIL_SWEEP_SCHEDULE: '0 0 1 1 *', // only the start-up sweep during the measurement
       VIGIL_WEBHOOK_SECRET: SECRET,

@@ -62,6 +62,7 @@ async function sweepCase(store: StoreName, actors: number, budgetS: number, pg: 
         ATLASSIAN_API_BASE_URL: stream.url,
         ATLASSIAN_PAGE_LIMIT: String(PAGE),
         VIGIL_BACKFILL: `${Math.ceil((Date.now() - data.from) / 3_600_000) + 1}h`,
+        VIGIL_LEARN: 'off',
         VIGIL_SWEEP_MAX_PAGES: String(stream.pages.length + 10),
         LOG_LEVEL: 'info',
         VIGIL_LOG_FORMAT: 'json',

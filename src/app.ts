@@ -11,6 +11,7 @@ import { inboundLimits } from './http/body-gate.js';
 import { configureHttp } from './http/fetch-json.js';
 import { registerSecrets, type Logger } from './log.js';
 import { createPipeline, type Pipeline } from './pipeline/ingest.js';
+import type { LearningRecord } from './pipeline/learn.js';
 import { createReplicaGuards } from './pipeline/lock.js';
 import { createOutbox } from './pipeline/outbox.js';
 import { createChannels, secretsOf } from './runtime/channels.js';
@@ -33,6 +34,8 @@ export interface VigilApp {
   log: Logger;
   /** Run one sweep now (no-op without Atlassian credentials). */
   sweep(signal?: AbortSignal): Promise<SweepSummary | undefined>;
+  /** `vigil learn`: learn `sinceMs` of history without alerting (undefined: another replica is sweeping). */
+  learn(sinceMs: number, signal?: AbortSignal, onProgress?: (rec: LearningRecord) => void): Promise<LearningRecord | undefined>;
   drain(): Promise<void>;
   /** Daily housekeeping now: retention, and the API key expiry warning posted to the alert channels. */
   housekeeping(): Promise<void>;
@@ -98,6 +101,12 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   return {
     ...{ store, pipeline, log, housekeeping, drain: delivery.drain },
     sweep: async (signal) => sweep?.(signal),
+    async learn(sinceMs, signal, onProgress) {
+      if (!client) throw new Error('vigil learn needs ATLASSIAN_ORG_ID and ATLASSIAN_API_KEY (see .env.example)');
+      const { learnOnDemand } = await import('./pipeline/learn-run.js');
+      const run = { client, pipeline, store, orgId, log, overlapMs: cfg.core.VIGIL_OVERLAP, maxPages: cfg.core.VIGIL_SWEEP_MAX_PAGES };
+      return guards.sweep(() => learnOnDemand({ ...run, ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) }, sinceMs));
+    },
     async start() {
       let port = cfg.core.PORT;
       if (opts.http !== false) {

@@ -11,6 +11,8 @@ export interface StatusInfo {
   demo?: boolean;
   dryRun?: boolean;
   version?: string;
+  /** Learning from history: where it is, or what it learned and what would have fired. */
+  learning?: string;
 }
 
 export interface StatusReport {
@@ -22,6 +24,7 @@ export interface StatusReport {
   demo: boolean;
   dryRun: boolean;
   version?: string;
+  learning?: string;
 }
 
 /** Combine the last sweep summary with the service status. Pure. */
@@ -35,6 +38,7 @@ export function buildStatus(lastSweep: SweepSummary | undefined, info: StatusInf
     demo: info.demo ?? false,
     dryRun: info.dryRun ?? false,
     version: info.version,
+    ...(info.learning ? { learning: info.learning } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   serve: { options: {}, positionals: 0 },
   sweep: { options: { once: { type: 'boolean' } }, positionals: 0 },
+  learn: { options: { since: { type: 'string' } }, positionals: 0 },
   replay: {
     options: { format: { type: 'string' }, actions: { type: 'string' }, sensitivity: { type: 'string' }, policy: { type: 'string' } },
     positionals: 1,

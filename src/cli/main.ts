@@ -13,6 +13,7 @@ import { buildEngineOptions } from '../config/engine.js';
 import { createLogger, registerSecrets, routeConsoleToLogger, scrubSecrets, type Logger } from '../log.js';
 import { terminalSafe } from '../lib/terminal-safe.js';
 import { createProgress } from './progress.js';
+import { describeLearning, learnedFraction } from '../pipeline/learn.js';
 import { InputError, openInput } from '../sources/file.js';
 import { readActionCatalogue } from '../sources/atlassian/catalogue.js';
 
@@ -22,6 +23,9 @@ Commands:
   serve                 run the service: HTTP endpoints, scheduled sweeps, alert delivery
                         (with no Atlassian credentials: demo mode on a bundled audit log)
   sweep --once          read new audit events once, raise and deliver alerts, exit
+  learn [--since 30d|2026-01-01]
+                        learn baselines from audit history without alerting (default VIGIL_LEARN,
+                        else 30d; up to 180d); a stopped run goes on where it stopped
   replay <file|->       run the detections over a file (NDJSON, JSON array or API pages)
                         and print one alert per line as JSON
       --format table    print a readable table instead
@@ -112,6 +116,30 @@ function replayDetection(cfg: Config, values: Flags): Config['detection'] {
   return { ...cfg.detection, ...(sensitivity ? { VIGIL_SENSITIVITY: sensitivity } : {}), ...(policy ? { VIGIL_POLICY_FILE: policy } : {}) };
 }
 
+async function learnCommand(cfg: Config, log: Logger, since: string | undefined): Promise<number> {
+  if (!cfg.core.ATLASSIAN_API_KEY) fail('vigil learn needs ATLASSIAN_ORG_ID and ATLASSIAN_API_KEY (see .env.example)');
+  const now = Date.now();
+  const { parseSince } = await import('./commands.js');
+  const from = parseSince(since ?? `${Math.round((cfg.core.VIGIL_LEARN || 30 * 86_400_000) / 60_000)}m`, now);
+  if (from === undefined || from >= now || now - from > 180 * 86_400_000)
+    fail(`--since must be a duration such as 30d or a date such as 2026-01-01, at most 180 days back (got "${since}")`);
+  const progress = createProgress('Learning');
+  const { createApp } = await loadApp();
+  const app = await createApp(cfg, log, { http: false });
+  const abort = new AbortController();
+  process.once('SIGTERM', () => abort.abort());
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const rec = await app.learn(now - from, abort.signal, (r) => progress.update(Math.floor(learnedFraction(r) * 100), 100));
+    progress.done();
+    if (!rec) fail('vigil learn: another replica is sweeping this org; try again when it is done', 1);
+    process.stdout.write(`${describeLearning(rec)}${rec.finishedAt === undefined ? ' (stopped; run vigil learn again to go on)' : ''}\n`);
+    return rec.finishedAt === undefined ? 1 : 0;
+  } finally {
+    await app.stop();
+  }
+}
+
 async function replayCommand(cfg: Config, log: Logger, file: string | undefined, values: Flags): Promise<number> {
   const format = flag(values, 'format') ?? 'json';
   if (!file) fail('vigil replay needs a file (or - for stdin)\n\n' + USAGE);
@@ -175,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(cfg.core.LOG_LEVEL);
-  if (command === 'serve' || command === 'sweep') routeConsoleToLogger(log);
+  if (command === 'serve' || command === 'sweep' || command === 'learn') routeConsoleToLogger(log);
   try {
     switch (command) {
       case 'serve':
@@ -183,6 +211,8 @@ export async function main(argv: string[]): Promise<number> {
         return -1; // keep running
       case 'sweep':
         return await sweepCommand(cfg, log, values.once === true);
+      case 'learn':
+        return await learnCommand(cfg, log, flag(values, 'since'));
       case 'replay':
         return await replayCommand(cfg, log, rest[0], values);
       default:

@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import cron from 'node-cron';
-import { bool, duration, int, list, need, optStr, optUrl, ALWAYS } from '../lib/settings.js';
+import { bool, duration, int, list, need, optStr, optUrl, parseDuration, ALWAYS } from '../lib/settings.js';
+
+const MAX_LEARN_MS = 180 * 86_400_000;
+const learnWindow = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const s = (v ?? '').trim().toLowerCase();
+    if (s === 'off' || s === '0') return 0;
+    const ms = parseDuration(s === '' ? '30d' : s);
+    if (ms === undefined || ms > MAX_LEARN_MS) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration up to 180d (Atlassian keeps 180 days), e.g. 30d, or 0/off to go live at once' });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** Service, store, scheduler and Atlassian source settings. */
 export const coreSchema = z
@@ -25,6 +40,8 @@ export const coreSchema = z
     VIGIL_DEMO: bool(false),
     VIGIL_DEMO_FILE: optStr,
     VIGIL_BACKFILL: duration('24h'),
+    /** First start with an empty store: learn this much audit history (no alerts) before going live; 0 or off: never. */
+    VIGIL_LEARN: learnWindow,
     VIGIL_OVERLAP: duration('5m'),
     VIGIL_SEEN_WINDOW: duration('6h'),
     VIGIL_SWEEP_MAX_PAGES: int(1000, 1, 1_000_000),

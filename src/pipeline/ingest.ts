@@ -29,6 +29,12 @@ export interface IngestOptions {
   cursor?: string | null;
   /** New processedAt watermark (sweeps only: streamed events must not move the polling position). */
   watermark?: number;
+  /**
+   * Learning from history: state, activity, seen ids and checkpoint are committed as usual, but no alert is stored
+   * or delivered. Called with the alerts the batch would have opened, it returns a record to write in the same
+   * commit (the learning progress), so a kill never counts a page twice.
+   */
+  learn?: (wouldHaveOpened: readonly Alert[]) => { name: string; value: unknown };
 }
 
 export interface IngestResult {
@@ -38,6 +44,8 @@ export interface IngestResult {
   /** Events held back because their time cannot be trusted (never fed to detections or activity). */
   quarantined: number;
   alerts: Alert[];
+  /** Learning only: alerts the batch would have opened. */
+  wouldHaveOpened?: Alert[];
 }
 
 /** Turn stored records into the state the engine runs against (a record of the wrong shape starts afresh). */
@@ -58,6 +66,14 @@ function reviveState(rec: Awaited<ReturnType<Store['loadStateRecords']>>, log: L
     if (k) state.keyed.set(slot, k);
   }
   return state;
+}
+
+/** Ids of the alerts open in a state (per actor and per keyed group). */
+function openAlertIds(state: EngineState): Set<string> {
+  const ids = new Set<string>();
+  for (const a of state.actors.values()) for (const d in a.open) ids.add(a.open[d]!.alertId);
+  for (const k of state.keyed.values()) if (k.open) ids.add(k.open.alertId);
+  return ids;
 }
 
 /**
@@ -96,7 +112,12 @@ export function createPipeline(opts: PipelineOptions) {
       const actorIds = [...new Set(ordered.map((e) => e.actor.id))];
       const slots = [...keyedSlots(ordered, opts.engine)];
       const state = reviveState(await opts.store.loadStateRecords(opts.orgId, actorIds, slots), opts.log, opts.orgId);
-      const { alerts, changes } = evaluateBatch(ordered, state, opts.engine);
+      const { alerts: raised, changes } = evaluateBatch(ordered, state, opts.engine);
+      // Learning: an alert is new when its open record was not in the state the batch started from.
+      const before = io.learn ? openAlertIds(state) : undefined;
+      const wouldHaveOpened = before ? raised.filter((a) => !before.has(a.id)) : undefined;
+      const alerts = io.learn ? [] : raised;
+      const meta = io.learn ? [io.learn(wouldHaveOpened!)] : undefined;
       await opts.beforeCommit?.();
       const cursor = io.cursor === undefined ? cp?.cursor : (io.cursor ?? undefined);
       const watermark = io.watermark !== undefined ? Math.max(io.watermark, cp?.watermark ?? 0) : cp?.watermark;
@@ -108,8 +129,16 @@ export function createPipeline(opts: PipelineOptions) {
         seenTtlMs: opts.seenWindowMs,
         quarantined,
         checkpoint: { ...(cursor !== undefined ? { cursor } : {}), ...(watermark !== undefined ? { watermark } : {}) },
+        ...(meta ? { meta } : {}),
       });
-      const result = { received: events.length, duplicates: events.length - newIds.length, processed: fresh.length, quarantined: quarantined.length, alerts };
+      const result: IngestResult = {
+        received: events.length,
+        duplicates: events.length - newIds.length,
+        processed: fresh.length,
+        quarantined: quarantined.length,
+        alerts,
+        ...(wouldHaveOpened ? { wouldHaveOpened } : {}),
+      };
       opts.onIngested?.(result);
       return result;
     });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { NormalizedEvent } from '../domain/index.js';
 import type { Logger } from '../log.js';
-import type { AtlassianClient, PageRequest, PageResult } from '../sources/atlassian/client.js';
-import { normalizeAtlassianEvent } from '../sources/atlassian/normalize.js';
+import type { AtlassianClient, PageRequest } from '../sources/atlassian/client.js';
 import type { Store, SweepSummary } from '../store/store.js';
 import type { Pipeline } from './ingest.js';
+import { learnFromHistory, learningKey, newLearning, readLearning, type LearningRecord } from './learn.js';
+import { normalizePage, readPages } from './pages.js';
 
 export interface SweepOptions {
   client: AtlassianClient;
@@ -21,6 +21,10 @@ export interface SweepOptions {
   now?: () => number;
   /** Called with progress (events so far, pages so far) on long sweeps. */
   onProgress?: (events: number, pages: number) => void;
+  /** First start with an empty store: learn this much history (no alerts) before going live; 0: never. */
+  learnMs?: number;
+  /** Progress of learning from history (the CLI draws a bar). */
+  onLearnProgress?: (rec: LearningRecord) => void;
 }
 
 const ActionNames = z.object({ fetchedAt: z.number(), names: z.record(z.string(), z.string()) });
@@ -55,66 +59,50 @@ export async function sweepOnce(opts: SweepOptions): Promise<SweepSummary> {
   const alertIds = new Set<string>();
   try {
     const names = await loadActionNames(opts);
+    if (!(await learnFirst(opts, names, summary, startedAt))) return summary;
     const cp = await opts.store.getCheckpoint(opts.orgId);
     let watermark = cp?.watermark ?? 0;
     const resumeFrom = () => (watermark > 0 ? watermark - opts.overlapMs : startedAt - opts.backfillMs);
-    let req: PageRequest = cp?.cursor ? { cursor: cp.cursor } : { from: resumeFrom() };
-    // One page is read ahead while the current one is processed and committed (never more than one request in
-    // flight): the main thread otherwise sat idle for half of a sweep waiting on the network and the store.
-    let ahead: { req: PageRequest; res: Promise<PageResult> } | undefined;
-    const readAhead = (next: PageRequest) => {
-      const res = opts.client.readPage(next);
-      res.catch(() => undefined); // its error surfaces when it is awaited; never as an unhandled rejection
-      ahead = { req: next, res };
-    };
-    try {
-      for (let pages = 1; pages <= opts.maxPages; pages++) {
-        if (opts.signal?.aborted) {
-          opts.log.info('sweep stopped between pages; the checkpoint is intact');
-          break;
-        }
-        const res = ahead && ahead.req === req ? await ahead.res : await opts.client.readPage(req);
-        ahead = undefined;
-        if (res.kind === 'cursor-rejected') {
-          if (!('cursor' in req)) throw new Error(`Atlassian rejected a time-window request (HTTP ${res.status})`);
-          opts.log.warn({ status: res.status }, 'Atlassian rejected the stored cursor; resuming from the last processedAt minus the overlap');
-          req = { from: resumeFrom() };
-          continue;
-        }
-        const previous = 'cursor' in req ? req.cursor : undefined;
-        const last = !res.next || res.next === previous || res.events.length < opts.client.pageLimit || pages === opts.maxPages;
-        const next: PageRequest | undefined = last ? undefined : { cursor: res.next! };
-        if (next) readAhead(next);
-        const events: NormalizedEvent[] = [];
-        for (const raw of res.events) {
-          const n = normalizeAtlassianEvent(raw, 'atlassian-org', names);
-          if (n.ok) {
-            events.push(n.event);
-            if (n.event.processedAt > watermark) watermark = n.event.processedAt;
-          } else {
-            summary.skipped++;
-            opts.log.warn({ eventId: n.id, reason: n.reason }, 'skipped a malformed audit event');
-          }
-        }
-        const r = await opts.pipeline.ingest(events, { cursor: res.next ?? null, watermark: watermark || undefined });
-        summary.events += r.processed;
-        for (const a of r.alerts) alertIds.add(a.id);
-        opts.onProgress?.(summary.events, pages);
-        if (!next) break;
-        req = next;
-      }
-    } finally {
-      // A page read ahead but not processed (stop, error) is dropped: the checkpoint still points at it.
-      await ahead?.res.catch(() => undefined);
+    const start: PageRequest = cp?.cursor ? { cursor: cp.cursor } : { from: resumeFrom() };
+    for await (const step of readPages({ ...opts, onCursorRejected: () => ({ from: resumeFrom() }) }, start)) {
+      const { events, skipped, newest } = normalizePage(step.events, names, opts.log);
+      summary.skipped += skipped;
+      watermark = Math.max(watermark, newest);
+      const r = await opts.pipeline.ingest(events, { cursor: step.cursor ?? null, watermark: watermark || undefined });
+      summary.events += r.processed;
+      for (const a of r.alerts) alertIds.add(a.id);
+      opts.onProgress?.(summary.events, step.page);
     }
   } catch (err) {
     summary.ok = false;
     summary.error = (err as Error).message;
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') summary.errorCode = code;
+  } finally {
+    summary.alerts = alertIds.size;
+    summary.finishedAt = now();
+    await opts.store.saveLastSweep(summary).catch((err: Error) => opts.log.warn({ err: err.message }, 'could not record the sweep summary'));
   }
-  summary.alerts = alertIds.size;
-  summary.finishedAt = now();
-  await opts.store.saveLastSweep(summary).catch((err: Error) => opts.log.warn({ err: err.message }, 'could not record the sweep summary'));
   return summary;
+}
+
+/**
+ * Learning from history before the live sweep: on the first start (no sweep position and VIGIL_LEARN set) a
+ * learning window ending now is fixed and stored; while a learning run is unfinished (this one, or `vigil learn`),
+ * each sweep goes on with it. True when the live sweep may run.
+ */
+async function learnFirst(opts: SweepOptions, names: ReadonlyMap<string, string>, summary: SweepSummary, now: number): Promise<boolean> {
+  let rec = await readLearning(opts.store, opts.orgId);
+  if (!rec && (opts.learnMs ?? 0) > 0) {
+    const cp = await opts.store.getCheckpoint(opts.orgId);
+    if (cp?.cursor || cp?.watermark) return true;
+    rec = newLearning(now, opts.learnMs!, true);
+    await opts.store.setMeta(learningKey(opts.orgId), rec);
+    opts.log.info({ from: new Date(rec.from).toISOString(), to: new Date(rec.to).toISOString() }, 'first start: learning from the audit history before going live (no alerts from it)');
+  }
+  if (!rec || rec.finishedAt !== undefined) return true;
+  summary.learning = true;
+  const done = await learnFromHistory({ ...opts, names, onProgress: opts.onLearnProgress }, rec);
+  summary.events += done.events - rec.events;
+  return done.finishedAt !== undefined && !opts.signal?.aborted;
 }

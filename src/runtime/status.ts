@@ -1,13 +1,16 @@
 import type { StatusInfo } from '../chat-commands/index.js';
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/store.js';
+import { describeLearning, readLearning } from '../pipeline/learn.js';
 
 /** What `/vigil status` and the Teams status command report: store, cursor age, and each integration. */
 export function createStatusProvider(deps: { cfg: Config; store: Store; orgId: string; channelNames: () => string[] }): () => Promise<StatusInfo> {
   const { cfg, store, orgId } = deps;
   return async () => {
     const cp = await store.getCheckpoint(orgId).catch(() => undefined);
+    const learning = await readLearning(store, orgId).catch(() => undefined);
     return {
+      ...(learning ? { learning: describeLearning(learning) } : {}),
       store: store.kind,
       cursorUpdatedAt: cp?.updatedAt || undefined,
       integrations: [

@@ -4,6 +4,7 @@ import { recordCredential } from '../doctor/credentials.js';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline/ingest.js';
 import type { ReplicaGuards } from '../pipeline/lock.js';
+import type { LearningRecord } from '../pipeline/learn.js';
 import { sweepOnce } from '../pipeline/sweep.js';
 import { createAtlassianClient, type AtlassianClient } from '../sources/atlassian/client.js';
 import type { Store, SweepSummary } from '../store/store.js';
@@ -20,6 +21,7 @@ export interface SweeperDeps {
   /** Deliver what the sweep raised. */
   drain: () => Promise<void>;
   onProgress?: (events: number, pages: number) => void;
+  onLearnProgress?: (rec: LearningRecord) => void;
 }
 
 /** The Atlassian client, when ATLASSIAN_API_KEY and ATLASSIAN_ORG_ID are set (demo mode has none). */
@@ -55,12 +57,14 @@ export function createSweeper(client: AtlassianClient, deps: SweeperDeps) {
       maxPages: cfg.core.VIGIL_SWEEP_MAX_PAGES,
       signal,
       onProgress: deps.onProgress,
+      learnMs: cfg.core.VIGIL_LEARN,
+      ...(deps.onLearnProgress ? { onLearnProgress: deps.onLearnProgress } : {}),
     });
     // /readyz reports the Atlassian credentials as last seen by a sweep.
     if (s.ok) await recordCredential(store, 'atlassian', { ok: true }).catch(() => undefined);
     else if (s.errorCode === 'upstream_auth') await recordCredential(store, 'atlassian', { ok: false, detail: s.error }).catch(() => undefined);
     observeSweep(deps.metrics, { ...s, watermark: (await store.getCheckpoint(deps.orgId).catch(() => undefined))?.watermark });
-    const line = `sweep: ${s.events} events read, ${s.alerts} alerts raised, ${s.skipped} malformed skipped, ${s.finishedAt - s.startedAt} ms`;
+    const line = `sweep${s.learning ? ' (learning from history, no alerts)' : ''}: ${s.events} events read, ${s.alerts} alerts raised, ${s.skipped} malformed skipped, ${s.finishedAt - s.startedAt} ms`;
     if (s.ok) log.info(s, line);
     else log.error({ ...s }, `${line}; failed: ${s.error}`);
     return s;

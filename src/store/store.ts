@@ -50,6 +50,8 @@ export const SweepSummary = z.object({
   error: z.string().optional(),
   /** The coded error's code (e.g. upstream_auth for a rejected API key). */
   errorCode: z.string().optional(),
+  /** The sweep learned from history (no alerts raised). */
+  learning: z.boolean().optional(),
 });
 export type SweepSummary = z.infer<typeof SweepSummary>;
 
@@ -107,6 +109,8 @@ export interface BatchCommit {
   seenTtlMs: number;
   quarantined: readonly { event: NormalizedEvent; reason: string }[];
   checkpoint: Pick<Checkpoint, 'cursor' | 'watermark'>;
+  /** Service records written in the same write (learning progress, see pipeline/learn.ts). */
+  meta?: ReadonlyArray<{ name: string; value: unknown }>;
 }
 
 /** Read a value and parse it; a corrupt value is reported, never silently used. */
@@ -211,6 +215,7 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
         ...batch.seenIds.map((id) => ({ key: keys.seen(orgId, id), value: 1, ttlMs: batch.seenTtlMs })),
         ...batch.quarantined.map((q) => ({ key: keys.quarantine(orgId, q.event.id), value: { ...q, at: now }, ttlMs: QUARANTINE_TTL_MS })),
         { key: keys.checkpoint(orgId), value: { ...batch.checkpoint, version: 3, updatedAt: now } },
+        ...(batch.meta ?? []).map((m) => ({ key: keys.meta(m.name), value: m.value })),
       ];
       // With alerts, the shared outbox and index are read and written under the store lock, in the same write.
       if (batch.alerts?.length) await exclusive(async () => kv.write([...(await alertWrites(batch.alerts!)), ...ops]));

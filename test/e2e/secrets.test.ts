@@ -57,6 +57,7 @@ beforeAll(async () => {
     ATLASSIAN_API_BASE_URL: atlassian.url,
     ATLASSIAN_MAX_RETRIES: '2',
     VIGIL_BACKFILL: '7d',
+    VIGIL_LEARN: 'off',
     VIGIL_ANONYMOUS_IP_LISTS: path.join(dir, 'tor.txt'),
     VIGIL_WEBHOOK_SECRET: S.webhook,
     VIGIL_METRICS_TOKEN: S.metrics,

@@ -49,6 +49,7 @@ export function serveEnv(o: { storeUrl: string; atlassian: FakeAtlassian; slack:
     ATLASSIAN_API_BASE_URL: o.atlassian.url,
     ATLASSIAN_PAGE_LIMIT: '5',
     VIGIL_BACKFILL: '3650d',
+    VIGIL_LEARN: 'off',
     VIGIL_SEEN_WINDOW: '3650d',
     VIGIL_SWEEP_SCHEDULE: '*/1 * * * * *',
     VIGIL_STORE_URL: o.storeUrl,
@@ -74,8 +75,9 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnServe(env: NodeJS.ProcessEnv): ServeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** A real `vigil serve` (or another command: `args`), logging JSON lines on stderr. */
+export function spawnServe(env: NodeJS.ProcessEnv, args: string[] = ['serve']): ServeProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: string[] = [];
   let rest = '';
   child.stderr!.on('data', (c: Buffer) => {

@@ -88,6 +88,7 @@ describe('a stop between page fetch and cursor commit', () => {
       ATLASSIAN_API_BASE_URL: fake.url,
       ATLASSIAN_PAGE_LIMIT: '5',
       VIGIL_BACKFILL: '3650d',
+      VIGIL_LEARN: 'off',
       VIGIL_STORE_URL: storeUrl,
       VIGIL_ANONYMOUS_IP_LISTS: list,
       LOG_LEVEL: 'warn',

@@ -44,6 +44,7 @@ function sweep(storeUrl: string, killAt?: number): Promise<number | null> {
     ATLASSIAN_API_BASE_URL: fake.url,
     ATLASSIAN_PAGE_LIMIT: '4',
     VIGIL_BACKFILL: '3650d',
+    VIGIL_LEARN: 'off',
     VIGIL_STORE_URL: storeUrl,
     VIGIL_ANONYMOUS_IP_LISTS: path.join(dir, 'tor.txt'),
     LOG_LEVEL: 'error',

@@ -75,6 +75,7 @@ describe('vigil serve on SIGTERM', () => {
       ATLASSIAN_API_BASE_URL: fake.url,
       ATLASSIAN_PAGE_LIMIT: '5',
       VIGIL_BACKFILL: '3650d',
+      VIGIL_LEARN: 'off',
       VIGIL_STORE_URL: storeUrl,
       PORT: '0',
       LOG_LEVEL: 'info',

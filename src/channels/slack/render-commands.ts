@@ -59,7 +59,8 @@ function renderStatus(r: StatusReport): SlackMessage {
   const cursor = r.cursorAgeMs !== undefined ? `cursor committed ${formatAge(r.cursorAgeMs)} ago` : 'no cursor yet';
   const integrations = r.integrations.map((i) => `• ${i.ok ? '✅' : '⚠️'} ${esc(i.name, 100)}${i.detail ? `: ${esc(i.detail, 300)}` : ''}`).join('\n') || '• none configured';
   const flags = [r.demo ? '🎭 demo mode' : '', r.dryRun ? '🧪 dry run (actions change nothing)' : ''].filter(Boolean).join(' · ');
-  const text = `*Vigil status*${r.version ? ` (v${esc(r.version, 40)})` : ''}\n${sweep}\n${cursor} · store: ${esc(r.store, 40)}${flags ? `\n${flags}` : ''}\n*Integrations*\n${integrations}`;
+  const learning = r.learning ? `\n🎓 ${esc(r.learning, 500)}` : '';
+  const text = `*Vigil status*${r.version ? ` (v${esc(r.version, 40)})` : ''}\n${sweep}${learning}\n${cursor} · store: ${esc(r.store, 40)}${flags ? `\n${flags}` : ''}\n*Integrations*\n${integrations}`;
   return { text: `Vigil status: ${r.lastSweep ? (r.lastSweep.ok ? 'last sweep ok' : 'last sweep failed') : 'no sweep yet'}`, blocks: [section(text)] };
 }
 

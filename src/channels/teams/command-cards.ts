@@ -37,6 +37,7 @@ export function renderCommandCard(result: CommandResult): Json {
           ? `${formatAge(result.lastSweep.agoMs)} ago: ${result.lastSweep.ok ? 'ok' : `failed (${result.lastSweep.error ?? 'unknown error'})`}, ${result.lastSweep.events} events, ${result.lastSweep.alerts} alerts`
           : 'no sweep has run yet',
       ]);
+      if (result.learning) rows.push(['Learning', result.learning]);
       if (result.cursorAgeMs !== undefined) rows.push(['Cursor age', formatAge(result.cursorAgeMs)]);
       rows.push(['Store', result.store]);
       for (const i of result.integrations) rows.push([i.name, `${i.ok ? '✅' : '⚠️'} ${i.detail ?? (i.ok ? 'ok' : 'not ok')}`]);

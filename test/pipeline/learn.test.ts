@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import { configureDetections } from '../../src/detections/configure.js';
+import { createPipeline } from '../../src/pipeline/ingest.js';
 import { learnOnDemand } from '../../src/pipeline/learn-run.js';
 import { describeLearning, readLearning } from '../../src/pipeline/learn.js';
 import { sweepOnce } from '../../src/pipeline/sweep.js';
@@ -88,6 +90,44 @@ describe('learning from history (pipeline)', () => {
     expect(rec.wouldHaveFired).toEqual({ 'anonymous-ip': 2 });
     expect(await live.store.listAlertIndex()).toEqual(alertsBefore);
     expect(await live.store.getCheckpoint('org-1')).toMatchObject({ cursor: cp!.cursor, watermark: cp!.watermark });
+  });
+});
+
+/** Panther's "Admin impersonated user successfully" test event (verbatim but for its id and time: it is sent now). */
+const panther = (time: number) => ({
+  attributes: {
+    action: 'user_logged_in_as_user',
+    actor: { email: 'example.admin@example.com', id: '1234567890abcdefghijklmn', name: 'Example Admin' },
+    container: [{ attributes: { siteHostName: 'https://example.atlassian.net', siteName: 'example' }, id: '12345678-abcd-9012-efgh-1234567890abcd', links: { alt: 'https://example.atlassian.net' }, type: 'sites' }],
+    context: [{ attributes: { accountType: 'atlassian', email: 'example.user@example.io', name: 'example.user@example.io' }, type: 'users' }],
+    time: new Date(time).toISOString(),
+    processedAt: new Date(time + 2000).toISOString(),
+  },
+  id: 'panther-2508d209',
+  message: { content: 'Logged in as example.user@example.io', format: 'simple' },
+});
+
+describe('a fresh install that learned a quiet org', () => {
+  it('raises unusual-impersonation for Panther’s impersonation test event; without learning it stays silent for a week', async () => {
+    seed();
+    const run = async (learnMs: number) => {
+      const url = tempSqliteUrl();
+      const p = await makePipeline(url);
+      const engine = configureDetections({ sensitivity: 'medium' });
+      const pipeline = createPipeline({ store: p.store, orgId: 'org-1', log: p.log, seenWindowMs: 6 * 3_600_000, enricher: { enrich: (e) => e }, engine, now: () => NOW + DAY });
+      const base = { client: makeClient(fake), pipeline, store: p.store, orgId: 'org-1', log: p.log, overlapMs: 5 * 60_000, maxPages: 100, backfillMs: 3_600_000, learnMs };
+      await sweepOnce({ ...base, now: () => NOW });
+      return { sweep: () => sweepOnce({ ...base, now: () => NOW + 3_600_000 }), store: p.store };
+    };
+    const learned = await run(30 * DAY);
+    const silent = await run(0);
+    fake.events.push(panther(NOW + 600_000));
+    expect(await learned.sweep()).toMatchObject({ ok: true, alerts: 1 });
+    const [alert] = await Promise.all((await learned.store.listAlertIndex()).map((e) => learned.store.getAlert(e.id)));
+    expect(alert).toMatchObject({ detection: 'unusual-impersonation', actor: { email: 'example.admin@example.com' }, eventIds: ['panther-2508d209'] });
+    expect(alert!.facts.reason).toMatch(/^first impersonation in the org in 30 days, by an account new to the org/);
+    // The same install without learning: the org's first week, nothing to judge against, nothing raised.
+    expect(await silent.sweep()).toMatchObject({ ok: true, alerts: 0 });
   });
 });
 

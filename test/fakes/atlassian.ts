@@ -32,8 +32,8 @@ export interface FakeAtlassian {
   injected: Record<string, number>;
   /**
    * Most sweep requests ever in flight at once (several replicas must never sweep the same org concurrently).
-   * The start-up doctor's credential probe (`events-stream?limit=1`) runs on every replica outside any lock and is
-   * not counted.
+   * The start-up doctor's credential probe (`events-stream?limit=1`) and its `/event-actions` read run on every replica
+   * outside any lock and are not counted.
    */
   maxInFlight: number;
   close(): Promise<void>;
@@ -166,7 +166,10 @@ export async function startFakeAtlassian(opts: { orgId?: string; apiKey?: string
     });
   };
   const server: Server = createServer((req, res) => {
-    const probe = new URL(req.url ?? '/', 'http://x').searchParams.get('limit') === '1';
+    // Sweep requests only: the start-up doctor's credential probe (`limit=1`) and its /event-actions read run on
+    // every replica outside any lock.
+    const u = new URL(req.url ?? '/', 'http://x');
+    const probe = u.searchParams.get('limit') === '1' || u.pathname.endsWith('/event-actions');
     if (!probe) {
       fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
       res.once('close', () => inFlight--);

@@ -180,6 +180,9 @@ export const dataExfiltration: Detection<ExfilState> = {
   // As long as the drip window: an export within a day of the alert still counts the same volume, so it grows it.
   windowMs: 24 * HOUR,
   needsBaseline: true,
+  // An account new to an org that has a baseline is not ignored for its first week: with no history of its own, its
+  // exports meet the org's floor (the sensitivity's thresholds) and a first whole-space export stands out.
+  newActors: 'org-baseline',
   accepts: (e) => exportKind(e) !== undefined && !isSystemActor(e),
   stateKey: (e) => machineOf(e)?.key,
   initialState: () => ({ r: [], h: [], e: [] }),

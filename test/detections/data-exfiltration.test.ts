@@ -104,6 +104,21 @@ describe('data-exfiltration', () => {
     expect(run(hit, { only, overrides: { 'data-exfiltration': { enabled: false } } }).alerts).toHaveLength(0);
   });
 
+  it('an account new to an org with a baseline is judged against the org floor in its first week, not ignored', () => {
+    // Alice's ordinary month makes the org's baseline; Mallory is first seen 2 days before her exports.
+    const start = T0 + 20 * DAY;
+    const org = [...history('alice', P.london, T0, 22)];
+    const mallory = (n: number, action = 'page_exported') => [ev({ time: start - 2 * DAY, actor: 'mallory', at: P.london }), ...many(n, start, 20_000, action, 'mallory')];
+    const firesFor = (events: NormalizedEvent[]) => SENS.filter((s) => run([...org, ...events], { only, sensitivity: s }).alerts.length > 0);
+    expect(firesFor(mallory(30))).toEqual(['medium', 'high']);
+    expect(firesFor(mallory(45))).toEqual(['low', 'medium', 'high']);
+    expect(firesFor(mallory(5))).toEqual([]);
+    const a = run([...org, ...mallory(30)], { only }).alerts[0]!;
+    expect(a.actor.email).toBe('mallory@example.com');
+    // The org's own first week is still learning: the same burst on day 2 of a new install raises nothing.
+    expect(run([ev({ time: T0, actor: 'mallory', at: P.london }), ...many(45, T0 + 2 * DAY, 20_000, 'page_exported', 'mallory')], { only, sensitivity: 'high' }).alerts).toHaveLength(0);
+  });
+
   it('one growing alert per actor; late exports join it', () => {
     const burst = many(30, AFTER, 24_000);
     const late = burst.splice(5, 3);

@@ -1,4 +1,4 @@
-import type { Alert } from '../domain/index.js';
+import { UNRESOLVED_STATUSES, type Alert } from '../domain/index.js';
 import type { ActivityItem, UserActivity } from '../store/activity.js';
 
 const DAY = 86_400_000;
@@ -70,7 +70,7 @@ export function summarizeActivity(input: {
   const signIns = items.filter((i) => classifyAction(i.action) === 'sign-in');
   const newestFirst = (a: ActivityItem, b: ActivityItem) => b.t - a.t;
   const openAlerts = input.alerts
-    .filter((a) => (a.status === 'open' || a.status === 'in-progress') && (!activity || a.actor.id === activity.accountId))
+    .filter((a) => UNRESOLVED_STATUSES.has(a.status) && (!activity || a.actor.id === activity.accountId))
     .sort((a, b) => b.lastSeen - a.lastSeen)
     .slice(0, limit)
     .map((a) => ({ id: a.id, title: a.title, severity: a.severity, detection: a.detection, lastSeen: a.lastSeen }));

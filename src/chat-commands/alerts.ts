@@ -1,5 +1,5 @@
 import type { Alert, AlertStatus, Severity } from '../domain/index.js';
-import { SEVERITY_RANK } from '../domain/index.js';
+import { SEVERITY_RANK, UNRESOLVED_STATUSES } from '../domain/index.js';
 
 export interface AlertsReport {
   kind: 'alerts';
@@ -13,7 +13,7 @@ export interface AlertsReport {
 export function listAlerts(alerts: Alert[], opts: { openOnly: boolean; limit?: number }): AlertsReport {
   const limit = opts.limit ?? 15;
   const matching = alerts
-    .filter((a) => !opts.openOnly || a.status === 'open' || a.status === 'in-progress')
+    .filter((a) => !opts.openOnly || UNRESOLVED_STATUSES.has(a.status))
     .sort((a, b) => b.lastSeen - a.lastSeen || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   return {
     kind: 'alerts',

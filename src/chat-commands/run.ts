@@ -1,4 +1,4 @@
-import type { Alert } from '../domain/index.js';
+import { isUnresolved, type Alert } from '../domain/index.js';
 import type { Store } from '../store/store.js';
 import { summarizeActivity, type ActivityReport } from './activity.js';
 import { listAlerts, type AlertsReport } from './alerts.js';
@@ -41,12 +41,12 @@ export async function runCommand(cmd: Command, deps: CommandDeps): Promise<Comma
     case 'status':
       return buildStatus(await deps.store.getLastSweep(), await deps.status(), now);
     case 'alerts': {
-      const open = (e: { status: string }) => e.status === 'open' || e.status === 'in-progress';
+      const open = (e: { status: string }) => isUnresolved(e.status);
       return listAlerts(await loadAlerts(deps.store, cmd.openOnly ? open : () => true, max), { openOnly: cmd.openOnly });
     }
     case 'activity': {
       const activity = await deps.store.readActivity(cmd.who);
-      const alerts = activity ? (await loadAlerts(deps.store, (e) => e.status === 'open' || e.status === 'in-progress', max)).filter((a) => a.actor.id === activity.accountId) : [];
+      const alerts = activity ? (await loadAlerts(deps.store, (e) => isUnresolved(e.status), max)).filter((a) => a.actor.id === activity.accountId) : [];
       return summarizeActivity({ who: cmd.who, activity, alerts, days: cmd.days, now });
     }
   }

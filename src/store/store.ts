@@ -234,12 +234,18 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
     /** Write alerts (new or grown) and queue them for delivery, in one atomic write. Idempotent: same alert, same result. */
     saveAlerts: (alerts: Alert[]) => exclusive(async () => kv.write(await alertWrites(alerts))),
 
-    /** Update one alert (status change after an action) and queue the card update. */
-    updateAlert: (id: string, change: (a: Alert) => Alert) =>
+    /**
+     * Update one alert (status change after an action) and queue the card update. `change` sees the stored alert
+     * under the store lock; returning `undefined` leaves it as it is (nothing written, nothing queued): the way to
+     * make a change at most once across replicas (acknowledge, reminders).
+     */
+    updateAlert: (id: string, change: (a: Alert) => Alert | undefined) =>
       exclusive(async () => {
         const current = await read(kv, keys.alert(id), Alert);
         if (!current) return undefined;
-        const next = { ...change(current), revision: current.revision + 1, updatedAt: Date.now() };
+        const changed = change(current);
+        if (!changed) return undefined;
+        const next = { ...changed, revision: current.revision + 1, updatedAt: Date.now() };
         const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);
         pending.add(id);
         // The change, its place in the outbox and the index in one atomic write: never a change left unsent.

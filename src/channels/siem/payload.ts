@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertView } from '../../domain/index.js';
+import { AlertStatus, type AlertView } from '../../domain/index.js';
 
 export const SIEM_SCHEMA = 'vigil.alert/v1';
 
@@ -21,7 +21,7 @@ export const SiemAlertV1 = z.object({
     revision: z.number().int(),
     detection: z.string(),
     severity: z.enum(['low', 'medium', 'high', 'critical']),
-    status: z.enum(['open', 'in-progress', 'actioned', 'dismissed']),
+    status: AlertStatus,
     title: z.string(),
     summary: z.string(),
     actor: z.object({ id: z.string(), email: z.string().optional(), name: z.string().optional() }),

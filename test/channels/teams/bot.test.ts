@@ -108,7 +108,7 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5' } });
     const card = JSON.stringify(res.body!.value);
     expect(card).toContain('User suspended by Alice Admin');
-    expect(card).toContain('"value":"Actioned"');
+    expect(card).toContain('"value":"Resolved"');
     expect(card).not.toContain('"verb":"suspend"');
     expect(bot.actionsDone).toContain('al-suspend');
   });

@@ -41,8 +41,8 @@ export interface HomeAlert {
   lastSeen: number;
   /** The affected Atlassian user, as a name to show. */
   who: string;
-  /** The responder who owns it (acknowledged or assigned), and since when. */
-  owner?: { platform: string; id: string; name?: string; at: number };
+  /** The responder who owns it (acknowledged it, or was assigned it by `assignedBy`), and since when. */
+  owner?: { platform: string; id: string; name?: string; at: number; assignedBy?: { platform: string; id: string; name?: string } };
   /** The viewer owns it. */
   mine: boolean;
 }
@@ -71,6 +71,11 @@ export interface HomeReport {
 }
 
 const isMine = (a: Alert, v: HomeViewer) => a.owner?.who.platform === v.platform && a.owner.who.id === v.id;
+
+function ownerOf(o: NonNullable<Alert['owner']>): NonNullable<HomeAlert['owner']> {
+  const person = (p: typeof o.who) => ({ platform: p.platform, id: p.id, ...(p.name ? { name: p.name } : {}) });
+  return { ...person(o.who), at: o.at, ...(o.assignedBy ? { assignedBy: person(o.assignedBy) } : {}) };
+}
 
 /** Per detection: alerts last seen in the last 7 and 30 days before `now` (from the index: no alert is read). */
 export function countByDetection(index: readonly AlertIndexEntry[], now: number): DetectionCount[] {
@@ -113,7 +118,7 @@ export function buildHome(data: HomeData, viewer: HomeViewer, now: number, opts:
       status: a.status,
       lastSeen: a.lastSeen,
       who: a.actor.email ?? a.actor.name ?? a.actor.id,
-      ...(a.owner ? { owner: { platform: a.owner.who.platform, id: a.owner.who.id, name: a.owner.who.name, at: a.owner.at } } : {}),
+      ...(a.owner ? { owner: ownerOf(a.owner) } : {}),
       mine: isMine(a, viewer),
     })),
     counts: shown,

@@ -15,7 +15,7 @@ describe('buildHome', () => {
     expect(home.alerts.map((a) => a.id)).toEqual(['trent', 'mallory', 'eve', 'peggy']);
     expect(home.alerts.map((a) => a.mine)).toEqual([true, false, false, false]);
     expect(home.mine).toBe(1);
-    expect(home.alerts[0]!.owner).toEqual({ platform: 'slack', id: 'U0ALICE', name: 'alice', at: HOME_NOW - 3_600_000 });
+    expect(home.alerts[0]!.owner).toEqual({ platform: 'slack', id: 'U0ALICE', name: 'alice', at: HOME_NOW - 3_600_000, assignedBy: { platform: 'slack', id: 'U0BOB', name: 'bob' } });
   });
 
   it('"yours" is the same id on the same platform: alice on Teams owns peggy, not trent', () => {

@@ -18,6 +18,8 @@ export interface SlackCall {
   status: number;
   /** The Retry-After sent with a 429, seconds. */
   retryAfterS?: number;
+  /** When the call arrived, by the clock the fake was started with (`opts.now`, default Date.now). */
+  at: number;
 }
 
 /** A scripted answer: a Web API body (HTTP 200) or [status, body, headers]. */
@@ -50,6 +52,8 @@ export interface FakeSlack {
   responses: Array<{ path: string; body: Record<string, any> }>;
   /** A response_url on this fake (slash commands and block actions reply there). */
   responseUrl(id: string): string;
+  /** The last view views.publish set per user (the App Home tab each user sees now). */
+  homes: Map<string, Record<string, any>>;
   /** Top-level alert cards: messages whose header block id is `h:<alertId>:…`. */
   cards(): Array<{ alertId: string; message: SlackMessage }>;
   close(): Promise<void>;
@@ -82,8 +86,9 @@ const WRITES = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']
  * answers like Slack (newest first, `oldest` exclusive, cursor paging).
  */
 export async function startFakeSlack(
-  opts: { token?: string; seed?: number; emails?: Record<string, string>; groupMembers?: string[] } = {},
+  opts: { token?: string; seed?: number; emails?: Record<string, string>; groupMembers?: string[]; now?: () => number } = {},
 ): Promise<FakeSlack> {
+  const clock = opts.now ?? Date.now;
   const token = opts.token ?? 'xoxb-0000-1111-fakeslacktoken';
   const rand = seeded(opts.seed ?? 7);
   let seq = 0;
@@ -100,6 +105,7 @@ export async function startFakeSlack(
     messages: [] as SlackMessage[],
     rateLimitRate: 0,
     responses: [] as Array<{ path: string; body: Record<string, any> }>,
+    homes: new Map<string, Record<string, any>>(),
     rateLimit(method: string, count: number, retryAfterS = 1) {
       limits.push({ method, left: count, retryAfterS });
     },
@@ -169,6 +175,14 @@ export async function startFakeSlack(
     },
     'usergroups.users.list': () => ({ ok: true, users: opts.groupMembers ?? [] }),
     'views.open': (b) => ({ ok: true, view: { id: 'V0MODAL', ...b.view } }),
+    // docs.slack.dev/reference/methods/views.publish: user_id + a view of type "home"; answers the view with its id.
+    'views.publish': (b) => {
+      if (typeof b.user_id !== 'string' || !/^[UW][A-Z0-9]+$/.test(b.user_id)) return { ok: false, error: 'invalid_arguments' };
+      if (b.view?.type !== 'home' || !Array.isArray(b.view.blocks)) return { ok: false, error: 'invalid_arguments' };
+      if (b.view.blocks.length > 100) return { ok: false, error: 'invalid_blocks' };
+      fake.homes.set(b.user_id, b.view);
+      return { ok: true, view: { id: `V0HOME${b.user_id}`, team_id: 'T0TEAM', ...b.view } };
+    },
   };
   fake.handlers = methods;
 
@@ -203,17 +217,17 @@ export async function startFakeSlack(
     if (limit || randomLimit) {
       if (limit) limit.left--;
       const retryAfterS = limit?.retryAfterS ?? 1;
-      fake.calls.push({ method, body, auth, status: 429, retryAfterS });
+      fake.calls.push({ method, body, auth, status: 429, retryAfterS, at: clock() });
       return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterS) });
     }
     const scripted = queued.get(method)?.shift();
     if (scripted) {
       const [status, answer, headers] = Array.isArray(scripted) ? scripted : [200, scripted, {}];
       const retryAfter = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-      fake.calls.push({ method, body, auth, status, ...(retryAfter ? { retryAfterS: Number(retryAfter) } : {}) });
+      fake.calls.push({ method, body, auth, status, at: clock(), ...(retryAfter ? { retryAfterS: Number(retryAfter) } : {}) });
       return send(status, answer, headers);
     }
-    fake.calls.push({ method, body, auth, status: 200 });
+    fake.calls.push({ method, body, auth, status: 200, at: clock() });
     const tokenSent = auth?.replace(/^Bearer\s+/i, '') ?? body.token;
     if (tokenSent !== token) return send(200, { ok: false, error: tokenSent ? 'invalid_auth' : 'not_authed' });
     const fn = fake.handlers[method];

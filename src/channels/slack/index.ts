@@ -17,6 +17,7 @@ import { boltLogger } from './bolt-logger.js';
 import { createSlackChannel } from './channel.js';
 import { registerSlashCommand } from './command.js';
 import { createEmailLookup } from './emails.js';
+import { registerAppHome, withHomeRefresh } from './home.js';
 import { metadataKey } from './click-checks.js';
 import { registerCardInteractions } from './interactions.js';
 import { createSlackMessenger, registerAnswerHandlers } from './messenger.js';
@@ -63,6 +64,8 @@ export interface SlackIntegration {
   stop(): Promise<void>;
   mode: 'socket' | 'http';
   bolt: App;
+  /** The App Home tab (tests wait for its paced publishes with `home.idle()`). */
+  home: { idle(): Promise<void> };
   /** For the status provider (`/vigil status`, /readyz): workspace and mode, from auth.test at start-up. */
   status(): { name: string; ok: boolean; detail: string };
 }
@@ -142,7 +145,8 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone, emailOf });
   const routes = parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES);
   const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
-  const channel = withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log });
+  const home = registerAppHome(bolt, { store: deps.store, client, responders, status: deps.status, log, perUserMs: env.SLACK_HOME_REFRESH_SECONDS * 1000, now: deps.now, sleep: deps.sleep });
+  const channel = withHomeRefresh(withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log }), home);
   const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };
 
   const metaKey = metadataKey(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
@@ -156,6 +160,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
     messenger: createSlackMessenger(messengerDeps),
     mode,
     bolt,
+    home,
     notice: async (text) => void (await sender.post(env.SLACK_ALERT_CHANNEL!, { text: `:warning: ${text}` })),
     status: () => ({
       name: 'Slack',
@@ -166,6 +171,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
       if (mode === 'socket') await bolt.start();
     },
     async stop() {
+      home.stop();
       if (mode === 'socket') await bolt.stop();
     },
   };

@@ -22,6 +22,8 @@ export const slackSchema = z
     SLACK_DIGEST_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(5),
     /** How long a responder user group's membership is cached before usergroups.users.list is asked again. */
     SLACK_RESPONDER_CACHE_SECONDS: int(300, 10, 86_400),
+    /** At most one App Home tab refresh per responder per this many seconds while alerts change (opening it is served at once). */
+    SLACK_HOME_REFRESH_SECONDS: int(10, 1, 3_600),
     /** The installed workspace; requests from any other are refused. Learned from auth.test when unset. */
     SLACK_TEAM_ID: optStr.refine((v) => v === undefined || TEAM_ID.test(v), { message: 'must be a Slack workspace id (T…), e.g. T0123ABCD' }),
     /** Enterprise Grid org of an org-wide install (any workspace of it is served); learned from auth.test when unset. */

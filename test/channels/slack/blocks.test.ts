@@ -6,44 +6,13 @@ import { ACTION } from '../../../src/channels/slack/ids.js';
 import { renderDigest, renderSuspendModal } from '../../../src/channels/slack/messages.js';
 import { LIMITS, esc, truncate } from '../../../src/channels/slack/text.js';
 import { outcome, sampleAlert, sampleView } from './fixtures.js';
+import { assertWithinLimits } from './block-limits.js';
 
 const golden = (name: string, value: unknown) => expectGolden(new URL('./golden/', import.meta.url), name, value);
 
 type J = Record<string, any>;
 const actionIds = (msg: { blocks: J[] }) => msg.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: J) => e.action_id));
 const allText = (msg: { blocks: J[] }) => JSON.stringify(msg.blocks);
-
-/** Every limit of the Block Kit subset we emit. */
-function assertWithinLimits(msg: { text: string; blocks: J[] }) {
-  expect(msg.text.length).toBeGreaterThan(0);
-  expect(msg.text.length).toBeLessThanOrEqual(LIMITS.fallback);
-  expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
-  const ids = msg.blocks.map((b) => b.block_id).filter(Boolean);
-  expect(new Set(ids).size).toBe(ids.length);
-  for (const b of msg.blocks) {
-    if (b.block_id) expect(b.block_id.length).toBeLessThanOrEqual(LIMITS.blockId);
-    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.header);
-    if (b.type === 'section') {
-      if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
-      if (b.fields) {
-        expect(b.fields.length).toBeLessThanOrEqual(LIMITS.fields);
-        for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(LIMITS.fieldText);
-      }
-    }
-    if (b.type === 'context') expect(b.elements.length).toBeLessThanOrEqual(LIMITS.contextElements);
-    if (b.type === 'actions')
-      for (const e of b.elements) {
-        if (e.type === 'button') {
-          expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
-          expect(e.value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
-        }
-        if (e.confirm) {
-          expect(e.confirm.title.text.length).toBeLessThanOrEqual(LIMITS.confirmTitle);
-          expect(e.confirm.text.text.length).toBeLessThanOrEqual(LIMITS.confirmText);
-        }
-      }
-  }
-}
 
 const cases = {
   open: sampleView(),

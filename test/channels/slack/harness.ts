@@ -39,8 +39,10 @@ export async function startHarness(opts: {
   authTest?: Record<string, unknown>;
   /** Share a store (e.g. with a Teams bot in the same test). */
   store?: Store;
+  /** A test clock for the integration and the fake (default: wall clock, and sleeps return at once). */
+  clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
 } = {}): Promise<Harness> {
-  const slack = await startFakeSlack({ token: BOT_TOKEN, groupMembers: opts.groupMembers, emails: opts.emails });
+  const slack = await startFakeSlack({ token: BOT_TOKEN, groupMembers: opts.groupMembers, emails: opts.emails, now: opts.clock?.now });
   if (opts.authTest) slack.once('auth.test', opts.authTest);
   const store = opts.store ?? createStore(createMemoryKV());
   const answer = opts.answer ?? ((req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt, alertId: req.alertId, message: `${req.kind} done` }));
@@ -74,9 +76,12 @@ export async function startHarness(opts: {
     },
     retryConfig: { retries: 0 },
     minIntervalMs: 0,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    now: opts.clock?.now,
+    sleep:
+      opts.clock?.sleep ??
+      (async (ms) => {
+        sleeps.push(ms);
+      }),
   });
   const server: Server = await listen(app, '127.0.0.1', 0, silentLog);
   return {

@@ -52,4 +52,13 @@ describe('Slack app manifest', () => {
     expect([...m.oauth_config.scopes.bot].sort()).toEqual(['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'im:write', 'usergroups:read', 'users:read', 'users:read.email']);
     expect(load('manifest.http.yaml').oauth_config.scopes.bot.sort()).toEqual([...m.oauth_config.scopes.bot].sort());
   });
+
+  it('the App Home tab is on and app_home_opened is subscribed (HTTP mode: to /slack/events)', () => {
+    for (const name of ['manifest.yaml', 'manifest.http.yaml']) {
+      const m = load(name);
+      expect(m.features.app_home.home_tab_enabled).toBe(true);
+      expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    }
+    expect(load('manifest.http.yaml').settings.event_subscriptions.request_url).toBe('https://vigil.example.com/slack/events');
+  });
 });

@@ -19,14 +19,11 @@ export function listAlerts(alerts: Alert[], opts: { openOnly: boolean; limit?: n
     kind: 'alerts',
     openOnly: opts.openOnly,
     total: matching.length,
-    alerts: matching.slice(0, limit).map((a) => ({
-      id: a.id,
-      title: a.title,
-      severity: a.severity,
-      detection: a.detection,
-      status: a.status,
-      lastSeen: a.lastSeen,
-      who: a.actor.email ?? a.actor.name ?? a.actor.id,
-    })),
+    alerts: matching.slice(0, limit).map(alertLine),
   };
+}
+
+/** What a listing shows of one alert (also the home's alert lines). */
+export function alertLine(a: Alert): AlertsReport['alerts'][number] {
+  return { id: a.id, title: a.title, severity: a.severity, detection: a.detection, status: a.status, lastSeen: a.lastSeen, who: a.actor.email ?? a.actor.name ?? a.actor.id };
 }

@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, isUnresolved, type Alert, type AlertStatus, type Severity } from '../domain/index.js';
 import type { AlertIndexEntry, Store, SweepSummary } from '../store/store.js';
+import { alertLine } from './alerts.js';
 import { buildStatus, type StatusInfo, type StatusReport } from './status.js';
 
 /**
@@ -111,13 +112,7 @@ export function buildHome(data: HomeData, viewer: HomeViewer, now: number, opts:
     acknowledged: unresolved.filter((e) => e.status === 'acknowledged').length,
     mine: open.filter((a) => isMine(a, viewer)).length,
     alerts: sorted.slice(0, limit).map((a) => ({
-      id: a.id,
-      title: a.title,
-      severity: a.severity,
-      detection: a.detection,
-      status: a.status,
-      lastSeen: a.lastSeen,
-      who: a.actor.email ?? a.actor.name ?? a.actor.id,
+      ...alertLine(a),
       ...(a.owner ? { owner: ownerOf(a.owner) } : {}),
       mine: isMine(a, viewer),
     })),

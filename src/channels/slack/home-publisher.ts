@@ -25,44 +25,60 @@ export interface HomePublisherOptions {
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 export const VIEWS_PUBLISH_GAP_MS = 600;
 
-export function createHomePublisher(opts: HomePublisherOptions) {
-  const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? realSleep;
-  const gap = opts.gapMs ?? VIEWS_PUBLISH_GAP_MS;
-  /** Users owed a view; `urgent`: they are looking at the tab now (opened it, or their last call was refused). */
+/**
+ * Who is owed a view and when the next call may go out: the pending users (urgent ones are due at once), the
+ * last call per user and overall, and the pause a 429 asked for.
+ */
+function createSchedule(gap: number, perUserMs: number) {
   const pending = new Map<string, { urgent: boolean }>();
   const lastOf = new Map<string, number>();
   let lastCall = -Infinity;
   let pausedUntil = -Infinity;
+  return {
+    pending,
+    owe(user: string, urgent: boolean) {
+      pending.set(user, { urgent: urgent || (pending.get(user)?.urgent ?? false) });
+    },
+    /** The user due first and when their call may go out, or undefined when nobody is owed. */
+    next(): { user: string; at: number } | undefined {
+      let best: { user: string; at: number } | undefined;
+      for (const [user, p] of pending) {
+        const due = p.urgent ? -Infinity : (lastOf.get(user) ?? -Infinity) + perUserMs;
+        if (!best || due < best.at) best = { user, at: due };
+      }
+      return best && { user: best.user, at: Math.max(best.at, lastCall + gap, pausedUntil) };
+    },
+    took(user: string, at: number) {
+      pending.delete(user);
+      lastCall = at;
+      lastOf.set(user, at);
+    },
+    pause(until: number) {
+      pausedUntil = until;
+    },
+  };
+}
+
+export function createHomePublisher(opts: HomePublisherOptions) {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? realSleep;
+  const schedule = createSchedule(opts.gapMs ?? VIEWS_PUBLISH_GAP_MS, opts.perUserMs);
+  const { pending } = schedule;
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   /** When the loop's current wait ends (Infinity when it is not waiting). */
   let waitingUntil = Infinity;
   let stopped = false;
 
-  /** When `user` may be published next (ignoring the global gap and pause). */
-  const dueOf = (user: string, urgent: boolean) => (urgent ? -Infinity : (lastOf.get(user) ?? -Infinity) + opts.perUserMs);
-
-  function next(): { user: string; at: number } | undefined {
-    let best: { user: string; at: number } | undefined;
-    for (const [user, p] of pending) {
-      const due = dueOf(user, p.urgent);
-      if (!best || due < best.at) best = { user, at: due };
-    }
-    return best && { user: best.user, at: Math.max(best.at, lastCall + gap, pausedUntil) };
-  }
-
   async function publishOne(user: string): Promise<void> {
-    pending.delete(user);
-    lastCall = now();
-    lastOf.set(user, lastCall);
+    schedule.took(user, now());
     try {
       await opts.publish(user, await opts.build(user));
     } catch (err) {
       if (err instanceof WebAPIRateLimitedError) {
-        pausedUntil = now() + err.retryAfter * 1000;
+        schedule.pause(now() + err.retryAfter * 1000);
         opts.log.warn({ method: 'views.publish', retryAfterS: err.retryAfter, owed: pending.size + 1 }, 'Slack rate limit: Home tab updates wait for Retry-After');
-        if (!pending.has(user)) pending.set(user, { urgent: true });
+        if (!pending.has(user)) schedule.owe(user, true);
         return;
       }
       opts.log.warn({ user, err: (err as Error).message }, 'Slack Home tab could not be published');
@@ -70,7 +86,7 @@ export function createHomePublisher(opts: HomePublisherOptions) {
   }
 
   async function loop(): Promise<void> {
-    for (let n = next(); n && !stopped; n = next()) {
+    for (let n = schedule.next(); n && !stopped; n = schedule.next()) {
       const wait = n.at - now();
       if (wait > 0) {
         // A user due earlier (one who opened the tab meanwhile) ends the wait early.
@@ -98,8 +114,8 @@ export function createHomePublisher(opts: HomePublisherOptions) {
     /** `userId` is owed a fresh view; `urgent` when they are looking at the tab right now. */
     request(userId: string, urgent = false) {
       if (stopped) return;
-      pending.set(userId, { urgent: urgent || (pending.get(userId)?.urgent ?? false) });
-      if (wake && (next()?.at ?? Infinity) < waitingUntil) wake();
+      schedule.owe(userId, urgent);
+      if (wake && (schedule.next()?.at ?? Infinity) < waitingUntil) wake();
       kick();
     },
     /** Resolves when nothing is owed any more (tests; shutdown). */

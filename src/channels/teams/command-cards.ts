@@ -8,7 +8,7 @@ import { SEVERITY_BADGE, STATUS_LABEL, plain, utc } from './card-text.js';
  * src/commands (shared with Slack); this file only draws them. Pure.
  */
 
-function card(title: string, body: Json[]): Json {
+export function card(title: string, body: Json[]): Json {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -17,8 +17,8 @@ function card(title: string, body: Json[]): Json {
   };
 }
 
-const text = (t: string, extra: Json = {}): Json => ({ type: 'TextBlock', wrap: true, text: t, ...extra });
-const facts = (rows: Array<[string, string]>): Json[] =>
+export const text = (t: string, extra: Json = {}): Json => ({ type: 'TextBlock', wrap: true, text: t, ...extra });
+export const facts = (rows: Array<[string, string]>): Json[] =>
   rows.length > 0 ? [{ type: 'FactSet', facts: rows.slice(0, 40).map(([title, value]) => ({ title: plain(title, 100), value: plain(value, 300) })) }] : [];
 
 export function renderCommandCard(result: CommandResult): Json {
@@ -27,7 +27,7 @@ export function renderCommandCard(result: CommandResult): Json {
       return card('Vigil commands', [
         ...(result.problem ? [text(plain(result.problem, 300), { color: 'Attention' })] : []),
         ...facts(result.usage.map((u) => [u.syntax, u.what])),
-        text('In a channel, @mention Vigil first. `subscribe` (in a channel) sends new alerts there.', { isSubtle: true }),
+        text('In a channel, @mention Vigil first. `subscribe` (in a channel) sends new alerts there; `home` (in a personal chat) shows the open alerts, yours first.', { isSubtle: true }),
       ]);
     case 'status': {
       const rows: Array<[string, string]> = [];

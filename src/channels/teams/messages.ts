@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { Json } from './card.js';
 import { renderCommandCard, renderNoticeCard } from './command-cards.js';
+import { teamsHome } from './home-card.js';
 import type { ConversationStore } from './conversations.js';
 import type { ResponderCheck } from './responders.js';
 
@@ -78,13 +79,15 @@ async function resolveMentions(ctx: TurnContext, text: string, log: Logger): Pro
 export async function handleCommandText(ctx: TurnContext, text: string, deps: MessageDeps): Promise<Json> {
   const a = ctx.activity;
   const verb = text.split(/\s+/)[0]?.toLowerCase() ?? '';
-  const routing = verb === 'subscribe' || verb === 'unsubscribe';
+  // Teams-only verbs, outside the shared grammar: routing (subscribe, unsubscribe) and the personal home.
+  const teamsOnly = verb === 'subscribe' || verb === 'unsubscribe' || verb === 'home';
   const withMention = verb === 'activity' && /<at>/i.test(text);
-  let parsed = routing ? undefined : parseCommand(text);
+  let parsed = teamsOnly ? undefined : parseCommand(text);
   if (parsed?.kind === 'help' && !withMention) return renderCommandCard({ kind: 'help', problem: parsed.problem, usage: USAGE });
   // Everything but help reveals security data or changes routing: responders only.
   if (!(await deps.isResponder(a.from.aadObjectId)))
     return renderNoticeCard('Not allowed', ['Only Vigil responders can use this command. Ask an administrator to add you to TEAMS_RESPONDERS.']);
+  if (verb === 'home') return teamsHome(a, deps);
   if (!parsed) {
     const conv = await deps.conversations.remember(a as Parameters<ConversationStore['remember']>[0]);
     if (conv.kind !== 'channel') return renderNoticeCard('Subscribe in a channel', ['Write "@Vigil subscribe" in the Teams channel that should receive alerts.']);

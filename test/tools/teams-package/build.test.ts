@@ -71,7 +71,7 @@ describe('Teams app manifest', () => {
     expect(await validateTeamsManifest(manifest)).toEqual([]);
     expect(manifest.bots[0].scopes).toEqual(['team', 'personal']);
     const titles = manifest.bots[0].commandLists.flatMap((l: { commands: Array<{ title: string }> }) => l.commands.map((c) => c.title));
-    expect(new Set(titles)).toEqual(new Set(['subscribe', 'unsubscribe', 'alerts', 'activity', 'status', 'help']));
+    expect(new Set(titles)).toEqual(new Set(['subscribe', 'unsubscribe', 'alerts', 'activity', 'status', 'help', 'home']));
   });
 
   it('a built manifest carries the bot id, app id and domain, and stays valid', async () => {

@@ -13,6 +13,7 @@ export const LAYERS: readonly string[] = [
   'http', // outbound fetch with retries, inbound body limits and replay guard (on the store's locks)
   'detections', // the pure core
   'enrich',
+  'render', // pictures for cards (the travel map PNG): pure, drawn from bundled data
   'sources', // Atlassian API, audit webhook, replay files
   'demo',
   'pipeline', // sweep → normalise → enrich → detect → outbox

@@ -1,4 +1,5 @@
 import { activity, countryOf, isInteractive, iso, recentCountries, where, who } from './lib/event.js';
+import type { NormalizedEvent } from '../domain/index.js';
 import type { Detection, Sensitivity } from './types.js';
 
 const DAY = 86_400_000;
@@ -47,7 +48,7 @@ export const infrequentCountry: Detection = {
           { label: 'Used elsewhere in the org (30 d)', value: orgKnown ? 'yes' : 'no' },
           { label: 'Activity', value: activity(event) },
         ],
-        facts: { country: cc, countryName: event.location?.countryName, ip: event.location?.ip, usualCountries: usual, orgKnown },
+        facts: { country: cc, countryName: event.location?.countryName, ip: event.location?.ip, usualCountries: usual, orgKnown, ...mapFacts(event, cc, usual[0], ctx.userCountries) },
         eventIds: [event.id],
         time: event.time,
         event,
@@ -55,3 +56,14 @@ export const infrequentCountry: Detection = {
     ];
   },
 };
+
+/** For the card's map: where the activity was (when geolocated) and the user's most recent other country. */
+function mapFacts(event: NormalizedEvent, cc: string, previous: string | undefined, countries: Readonly<Record<string, number>>) {
+  const l = event.location;
+  return {
+    ...(l?.lat !== undefined && l.lon !== undefined
+      ? { to: { lat: l.lat, lon: l.lon, cc, place: where(event), t: event.time, rough: l.geoSource === 'country' } }
+      : {}),
+    ...(previous !== undefined && countries[previous] !== undefined ? { previous: { country: previous, at: countries[previous] } } : {}),
+  };
+}

@@ -15,6 +15,12 @@ describe('infrequent-country', () => {
     expect(e.Location).toBe('Lisbon, Portugal, 89.152.1.1');
     expect(e['Last used by the user']).toBe('never (in the baseline)');
     expect(alerts[0]!.facts).toMatchObject({ country: 'PT', usualCountries: ['GB'], orgKnown: false });
+    // For the card's map: where the activity was, and the user's most recent other country with when it was last used.
+    const lastGb = Math.max(...base.map((x) => x.time));
+    expect(alerts[0]!.facts).toMatchObject({
+      to: { lat: P.lisbon.lat, lon: P.lisbon.lon, cc: 'PT', place: 'Lisbon, Portugal', t: AFTER, rough: false },
+      previous: { country: 'GB', at: lastGb },
+    });
   });
 
   it('stays quiet for the home country, a missing location, and countries known by name only', () => {

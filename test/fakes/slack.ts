@@ -8,6 +8,20 @@ export interface SlackMessage {
   blocks?: Array<Record<string, any>>;
   thread_ts?: string;
   bot_id: string;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: Array<{ id: string; title?: string }>;
+}
+
+/** A file started with files.getUploadURLExternal; `bytes` once POSTed to its upload_url. */
+export interface SlackUpload {
+  fileId: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  /** The upload_url's path on this fake. */
+  path: string;
+  shared?: { channel_id?: string; thread_ts?: string; title?: string; initial_comment?: string };
 }
 
 export interface SlackCall {
@@ -54,6 +68,8 @@ export interface FakeSlack {
   responseUrl(id: string): string;
   /** The last view views.publish set per user (the App Home tab each user sees now). */
   homes: Map<string, Record<string, any>>;
+  /** Files started with files.getUploadURLExternal, in order (with their bytes once uploaded). */
+  uploads: SlackUpload[];
   /** Top-level alert cards: messages whose header block id is `h:<alertId>:…`. */
   cards(): Array<{ alertId: string; message: SlackMessage }>;
   close(): Promise<void>;
@@ -92,6 +108,7 @@ export async function startFakeSlack(
   const token = opts.token ?? 'xoxb-0000-1111-fakeslacktoken';
   const rand = seeded(opts.seed ?? 7);
   let seq = 0;
+  let origin = ''; // http://127.0.0.1:<port>, once listening
   const limits: Array<{ method: string; left: number; retryAfterS: number }> = [];
   const queued = new Map<string, SlackReply[]>();
   const replies = new Map<string, Array<Record<string, any>>>();
@@ -106,6 +123,7 @@ export async function startFakeSlack(
     rateLimitRate: 0,
     responses: [] as Array<{ path: string; body: Record<string, any> }>,
     homes: new Map<string, Record<string, any>>(),
+    uploads: [] as SlackUpload[],
     rateLimit(method: string, count: number, retryAfterS = 1) {
       limits.push({ method, left: count, retryAfterS });
     },
@@ -183,10 +201,33 @@ export async function startFakeSlack(
       fake.homes.set(b.user_id, b.view);
       return { ok: true, view: { id: `V0HOME${b.user_id}`, team_id: 'T0TEAM', ...b.view } };
     },
+    // https://docs.slack.dev/reference/methods/files.getUploadURLExternal: filename + length (bytes) required.
+    'files.getUploadURLExternal': (b) => {
+      const length = Number(b.length);
+      if (!b.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+      const fileId = `F0MAP${String(fake.uploads.length + 1).padStart(4, '0')}`;
+      const path = `/upload/v1/${fileId.toLowerCase()}`;
+      fake.uploads.push({ fileId, filename: String(b.filename), length, altText: b.alt_txt, path });
+      return { ok: true, upload_url: `${origin}${path}`, file_id: fileId };
+    },
+    // https://docs.slack.dev/reference/methods/files.completeUploadExternal: files [{id, title?}], channel_id, thread_ts.
+    'files.completeUploadExternal': (b) => {
+      const files = Array.isArray(b.files) ? (b.files as Array<{ id?: string; title?: string }>) : [];
+      if (files.length === 0) return { ok: false, error: 'invalid_arguments' };
+      const ups = files.map((f) => fake.uploads.find((u) => u.fileId === f.id && u.bytes));
+      if (ups.some((u) => !u)) return { ok: false, error: 'file_not_found' };
+      for (const [i, u] of ups.entries()) u!.shared = { channel_id: b.channel_id, thread_ts: b.thread_ts, title: files[i]!.title, initial_comment: b.initial_comment };
+      if (b.channel_id) {
+        const m: SlackMessage = { channel: String(b.channel_id), ts: nextTs(), text: b.initial_comment, thread_ts: b.thread_ts || undefined, bot_id: 'B0BOT', files: files.map((f) => ({ id: f.id!, title: f.title })) };
+        fake.messages.push(m);
+      }
+      return { ok: true, files: ups.map((u, i) => ({ id: u!.fileId, name: u!.filename, title: files[i]!.title ?? u!.filename, mimetype: 'image/png', size: u!.length })) };
+    },
   };
   fake.handlers = methods;
 
-  const handler = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+  const handler = (req: IncomingMessage, res: ServerResponse, rawBytes: Buffer) => {
+    const raw = rawBytes.toString('utf8');
     if (req.url?.startsWith('/response/')) {
       // response_url: JSON body, plain "ok" answer (as hooks.slack.com does).
       let body: Record<string, any> = {};
@@ -199,6 +240,17 @@ export async function startFakeSlack(
       replies.get(req.url)?.push(body);
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('ok');
+    }
+    if (req.url?.startsWith('/upload/')) {
+      // An upload_url from files.getUploadURLExternal: the raw bytes, answered "OK - <length>" as Slack's file service does.
+      const up = fake.uploads.find((u) => u.path === req.url);
+      if (!up || req.method !== 'POST') {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        return res.end('not found');
+      }
+      up.bytes = rawBytes;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end(`OK - ${rawBytes.length}`);
     }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -239,11 +291,12 @@ export async function startFakeSlack(
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
+  origin = `http://127.0.0.1:${port}`;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}/api`,
     responseUrl: (id: string) => `http://127.0.0.1:${port}/response/${encodeURIComponent(id)}`,

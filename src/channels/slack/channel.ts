@@ -4,11 +4,12 @@ import { renderAlertCard } from './blocks.js';
 import { renderAnswerReply, renderDigest, renderGrowthReply } from './messages.js';
 import { routeAlert, type SlackRoutes } from './routing.js';
 import { slackErrorCode, type SlackSender } from './sender.js';
+import type { MapRef, MapUploader } from './map-upload.js';
 
 export const SLACK_CHANNEL_NAME = 'slack';
 
 /** What we keep per alert in the delivery record: where the card is and what the thread was told. */
-export type SlackRef = { channel: string; ts: string; thread_ts?: string; count?: string; pingedAnswerAt?: string };
+export type SlackRef = { channel: string; ts: string; thread_ts?: string; count?: string; pingedAnswerAt?: string } & Pick<MapRef, 'map' | 'mapTries'>;
 
 export interface SlackChannelOptions {
   sender: SlackSender;
@@ -18,6 +19,8 @@ export interface SlackChannelOptions {
   digestThreshold: number;
   /** Mentions of the responders, for the "it was not me" ping. */
   pings: () => string[];
+  /** Shares the card's travel map in its thread once (map-upload.ts); absent: no maps. */
+  withMap?: MapUploader;
 }
 
 /** The thread a card's audit trail goes to: the digest's thread for a card inside a digest, else the card's own. */
@@ -45,7 +48,7 @@ export function createSlackChannel(opts: SlackChannelOptions): AlertChannel {
     } catch (err) {
       opts.log.warn({ alertId: view.alert.id, err: (err as Error).message }, 'Slack thread follow-up failed');
     }
-    return next;
+    return opts.withMap ? opts.withMap(view, next) : next; // after the card and its replies; never throws
   }
 
   async function postNew(view: AlertView, channel: string, threadTs?: string): Promise<SlackRef> {

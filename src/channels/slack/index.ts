@@ -25,6 +25,8 @@ import { createResponderCheck } from './responders.js';
 import { withSlackRecovery } from './recover.js';
 import { parseRoutes, routeAlert } from './routing.js';
 import { createSlackSender } from './sender.js';
+import { createMapUploader } from './map-upload.js';
+import type { MapRenderer } from '../../render/safe.js';
 import { installationFrom, installationGuard } from './team-check.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -46,6 +48,8 @@ export interface SlackIntegrationDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   minIntervalMs?: number;
+  /** Draws the travel map (default: src/render's); tests inject a failing one. */
+  mapRenderer?: MapRenderer;
   /** Hold the HTTP answer until the listener finished (tests: "response received" means "side effects done"). */
   processBeforeResponse?: boolean;
   /** WebClient retry policy for network errors and 5xx (429 is handled by the sender). */
@@ -144,7 +148,8 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const emailOf = createEmailLookup({ client, sender, log, now: deps.now });
   const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone, emailOf });
   const routes = parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES);
-  const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings() });
+  const withMap = createMapUploader({ client, sender, log, apiUrl: slackApiUrl, render: deps.mapRenderer });
+  const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings(), withMap });
   const home = registerAppHome(bolt, { store: deps.store, client, responders, status: deps.status, log, perUserMs: env.SLACK_HOME_REFRESH_SECONDS * 1000, now: deps.now, sleep: deps.sleep });
   const channel = withHomeRefresh(withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log }), home);
   const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };

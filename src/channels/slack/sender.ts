@@ -91,6 +91,10 @@ export function createSlackSender(opts: SenderOptions) {
         return { channel, ts };
       });
     },
+    /** A call that posts into `channel` without chat.postMessage (files.completeUploadExternal): paced with its writes. */
+    share<T>(channel: string, method: string, fn: () => Promise<T>): Promise<T> {
+      return paced(channel, method, fn);
+    },
     /** Other Web API calls (views.open, users.lookupByEmail...) with the same 429 handling, not paced. */
     call<T>(method: string, fn: () => Promise<T>): Promise<T> {
       return withRetry(method, fn);

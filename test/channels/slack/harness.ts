@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import type { Logger } from '../../../src/log.js';
+import type { MapRenderer } from '../../../src/render/safe.js';
 import { createSlackIntegration, type SlackIntegration } from '../../../src/channels/slack/index.js';
 import type { ActionsService } from '../../../src/actions/types.js';
 import type { StatusInfo } from '../../../src/chat-commands/index.js';
@@ -41,6 +43,9 @@ export async function startHarness(opts: {
   store?: Store;
   /** A test clock for the integration and the fake (default: wall clock, and sleeps return at once). */
   clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
+  /** The integration's logger (default: silent) and its travel map renderer (default: the real one). */
+  log?: Logger;
+  mapRenderer?: MapRenderer;
 } = {}): Promise<Harness> {
   const slack = await startFakeSlack({ token: BOT_TOKEN, groupMembers: opts.groupMembers, emails: opts.emails, now: opts.clock?.now });
   if (opts.authTest) slack.once('auth.test', opts.authTest);
@@ -67,7 +72,8 @@ export async function startHarness(opts: {
     app,
     store,
     actions: opts.service ? opts.service(store) : actions.service,
-    log: silentLog,
+    log: opts.log ?? silentLog,
+    mapRenderer: opts.mapRenderer,
     dryRun: opts.dryRun ?? false,
     status: opts.status ?? (async () => ({ store: 'memory', integrations: [{ name: 'Slack', ok: true }] })),
     processBeforeResponse: true,

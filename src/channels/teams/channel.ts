@@ -4,6 +4,8 @@ import type { Logger } from '../../log.js';
 import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 import { alertSummaryText, renderAlertCard, type Json } from './card.js';
 import type { ConversationStore } from './conversations.js';
+import { withTravelMap } from './map.js';
+import type { MapRenderer } from '../../render/safe.js';
 import { TeamsSendError, type TeamsSender } from './sender.js';
 
 /** An alert card as a message activity (summary text for notifications + the Adaptive Card attachment). */
@@ -19,6 +21,8 @@ export interface TeamsChannelOptions {
   /** TEAMS_ALERT_CHANNEL. */
   alertChannel: string | undefined;
   log: Logger;
+  /** Draws the travel map (default: src/render's); tests inject a failing one. */
+  mapRenderer?: MapRenderer;
 }
 
 /**
@@ -27,6 +31,9 @@ export interface TeamsChannelOptions {
  * (PUT .../activities/{activityId}). If the message is gone (404) a new one is posted.
  */
 export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
+  const activity = async (view: AlertView) =>
+    alertActivity(await withTravelMap(renderAlertCard(view), view, { log: opts.log, render: opts.mapRenderer }), alertSummaryText(view));
+
   async function post(view: AlertView): Promise<Record<string, string>> {
     const target = await opts.conversations.alertTarget(opts.alertChannel);
     if (!target)
@@ -37,7 +44,7 @@ export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
       );
     const ref = target.reference as Partial<ConversationReference>;
     try {
-      const activityId = await opts.sender.post(ref, alertActivity(renderAlertCard(view), alertSummaryText(view)));
+      const activityId = await opts.sender.post(ref, await activity(view));
       if (!activityId) opts.log.warn({ alertId: view.alert.id }, 'Teams returned no activity id: this card cannot be updated later');
       return { conversationId: target.id, activityId: activityId ?? '' };
     } catch (err) {
@@ -55,7 +62,7 @@ export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
       const conv = await opts.conversations.get(conversationId);
       if (!conv) return post(view);
       try {
-        await opts.sender.update(conv.reference as Partial<ConversationReference>, activityId, alertActivity(renderAlertCard(view), alertSummaryText(view)));
+        await opts.sender.update(conv.reference as Partial<ConversationReference>, activityId, await activity(view));
         return { conversationId, activityId };
       } catch (err) {
         if (err instanceof TeamsSendError && err.status === 404) {

@@ -11,6 +11,7 @@ import type { BotEndpoints } from './clouds.js';
 import { VigilTeamsBot } from './bot.js';
 import { createCardActionHandler } from './card-actions.js';
 import { createTeamsChannel } from './channel.js';
+import type { MapRenderer } from '../../render/safe.js';
 import { createConversationStore } from './conversations.js';
 import { createRateLimiter, type Window } from './rate-limit.js';
 import { createResponderCheck, graphCheckMemberGroups, parseResponders } from './responders.js';
@@ -42,6 +43,8 @@ export interface TeamsIntegrationDeps {
   sleep?: (ms: number) => Promise<void>;
   rateWindows?: readonly Window[];
   invokeBudgetMs?: number;
+  /** Draws the travel map on alert cards (default: src/render's); tests inject a failing one. */
+  mapRenderer?: MapRenderer;
   path?: string;
   /** Size, concurrency and deadline limits for bodies on /api/messages. */
   inbound?: InboundLimits;
@@ -85,7 +88,7 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     now,
     sleep: deps.sleep,
   });
-  const channel = createTeamsChannel({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog });
+  const channel = createTeamsChannel({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog, mapRenderer: deps.mapRenderer });
   tlog.info({ alertChannel: env.TEAMS_ALERT_CHANNEL ?? '(subscribe)' }, 'Teams bot listening on /api/messages');
   return { channel, stop: async () => undefined };
 }

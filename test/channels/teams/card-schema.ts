@@ -71,16 +71,27 @@ const ActionExecute = z.strictObject({
 
 const ActionOpenUrl = z.strictObject({ type: z.literal('Action.OpenUrl'), title: z.string().min(1), url: z.url() });
 
+/** The travel map: an inline PNG (data URI, nothing hosted) with alt text; an https URL would do too. */
+const Image = z.strictObject({
+  type: z.literal('Image'),
+  url: z.string().regex(/^(?:https:\/\/\S+|data:image\/png;base64,[A-Za-z0-9+/]+=*)$/),
+  altText: z.string().min(1).max(1000),
+  size: z.enum(['Auto', 'Stretch', 'Small', 'Medium', 'Large']).optional(),
+  spacing: Spacing.optional(),
+  separator: z.boolean().optional(),
+});
+
 type ElementT =
   | z.infer<typeof TextBlock>
   | z.infer<typeof FactSet>
   | z.infer<typeof InputText>
   | z.infer<typeof InputChoiceSet>
+  | z.infer<typeof Image>
   | { type: 'Container'; items: ElementT[] }
   | { type: 'ActionSet'; actions: unknown[] };
 
 // Recursive parts (Container items, ShowCard cards) are declared lazily.
-const Element: z.ZodType<ElementT> = z.lazy(() => z.union([TextBlock, FactSet, InputText, InputChoiceSet, Container, ActionSet])) as z.ZodType<ElementT>;
+const Element: z.ZodType<ElementT> = z.lazy(() => z.union([TextBlock, FactSet, InputText, InputChoiceSet, Image, Container, ActionSet])) as z.ZodType<ElementT>;
 
 const ActionShowCard: z.ZodType = z.lazy(() =>
   z.strictObject({

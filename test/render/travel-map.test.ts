@@ -11,8 +11,7 @@ const PATH_RGB = [226, 88, 34];
 const isPath = (img: DecodedPng, x: number, y: number) => img.rgb(x, y).every((v, i) => v === PATH_RGB[i]);
 
 /** Compare with the committed golden PNG within a pixel tolerance; UPDATE_GOLDEN=1 (or no golden yet) writes it. */
-function expectGoldenPng(name: string, png: Buffer, maxDifferingShare = 0.002): void {
-  const file = new URL(`./golden/${name}.png`, import.meta.url);
+function expectGoldenPng(name: string, png: Buffer, maxDifferingShare = 0.002, file = new URL(`./golden/${name}.png`, import.meta.url)): void {
   if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, png);
   const want = decodePng(readFileSync(file));
   const got = decodePng(png);
@@ -90,6 +89,10 @@ describe('the travel map', () => {
   it('matches the golden rendering within a pixel tolerance (UPDATE_GOLDEN=1 rewrites it)', () => {
     expectGoldenPng('tokyo-los-angeles', renderTravelMap(TRIPS.tokyoLosAngeles)!);
     expectGoldenPng('new-country-moscow', renderTravelMap(TRIPS.newCountry)!);
+  });
+
+  it('the picture in docs/detections.md is a real rendering (Berlin → São Paulo, the README card\'s trip)', () => {
+    expectGoldenPng('docs', renderTravelMap(TRIPS.berlinSaoPaulo)!, 0.002, new URL('../../docs/images/travel-map.png', import.meta.url));
   });
 
   it('the tolerance is tight enough to notice another trip or a moved marker', () => {

@@ -105,7 +105,10 @@ export function drawable(text: string): string {
 }
 
 /** Width in pixels of `text` once drawable. */
-export const textWidth = (text: string): number => Math.max(0, [...drawable(text)].length * ADVANCE - 1);
+export const textWidth = (text: string): number => {
+  const n = [...drawable(text)].length;
+  return n === 0 ? 0 : n * ADVANCE - 1;
+};
 
 /** Calls `ink(x, y)` for every inked pixel of `text` with its top-left corner at (x, y). */
 export function drawText(text: string, x: number, y: number, ink: (x: number, y: number) => void): void {

@@ -65,10 +65,8 @@ export interface MapWindow {
  * at most the whole world, centred on the path and kept inside ±90° latitude.
  */
 export function frame(path: readonly LatLon[], width: number, height: number, minSpan = 50): MapWindow {
-  const lons = path.map((p) => p.lon);
-  const lats = path.map((p) => p.lat);
-  const [w, e] = [Math.min(...lons), Math.max(...lons)];
-  const [s, n] = [Math.min(...lats), Math.max(...lats)];
+  let [w, e, s, n] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const p of path) [w, e, s, n] = [Math.min(w, p.lon), Math.max(e, p.lon), Math.min(s, p.lat), Math.max(n, p.lat)];
   const aspect = width / height;
   let spanLon = Math.max(minSpan, (e - w) * 1.35 + 12, ((n - s) * 1.35 + 12) * aspect);
   spanLon = Math.min(spanLon, 360, 180 * aspect);

@@ -130,8 +130,7 @@ function landInPixels(win: MapWindow): Array<Array<[number, number]>> {
   for (const ring of landRings())
     for (const shift of [-360, 0, 360]) {
       const px = ring.map(([lon, lat]) => project(win, lon + shift, lat));
-      const xs = px.map((p) => p[0]);
-      if (Math.max(...xs) >= 0 && Math.min(...xs) <= MAP_WIDTH) out.push(px);
+      if (px.some((p) => p[0] >= 0) && px.some((p) => p[0] <= MAP_WIDTH)) out.push(px);
     }
   return out;
 }

@@ -19,6 +19,7 @@ export const LAYERS: readonly string[] = [
   'pipeline', // sweep → normalise → enrich → detect → outbox
   'actions', // Entra ID responses through Graph
   'chat-commands', // /vigil and Teams commands, channel-agnostic
+  'report', // the weekly report: built from the store's alerts, outcomes and audit trails; terminal text
   'channels', // one plugin per folder + registry.ts
   'config', // every setting, channel settings from the registry
   'doctor',

@@ -74,7 +74,8 @@ export function exportJson({ alert: a, outcomes, audit }: ExportItem) {
   };
 }
 
-async function loadItem(store: Store, id: string): Promise<ExportItem | undefined> {
+/** One alert with its latest outcome per action kind and its audit trail (undefined when it is gone). */
+export async function loadItem(store: Store, id: string): Promise<ExportItem | undefined> {
   const alert = await store.getAlert(id);
   if (!alert) return undefined;
   const outcomes = (await Promise.all(ActionKind.options.map((k) => store.getActionOutcome(id, k)))).filter((o): o is ActionOutcome => o !== undefined);

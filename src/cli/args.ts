@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, { options: Options; positionals: number }>
   },
   doctor: { options: { json: { type: 'boolean' } }, positionals: 0 },
   export: { options: { since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, positionals: 0 },
+  report: { options: { since: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' } }, positionals: 0 },
   help: { options: {}, positionals: 0 },
   version: { options: {}, positionals: 0 },
 };

@@ -23,9 +23,9 @@ export interface CommandIO {
   now?: () => number;
 }
 
-const defaultOpen = async (config: Config) => createStore(await openKV(config.core.VIGIL_STORE_URL));
+export const defaultOpen = async (config: Config) => createStore(await openKV(config.core.VIGIL_STORE_URL));
 
-function load(io: CommandIO, stderr: Writable): Config | undefined {
+export function load(io: CommandIO, stderr: Writable): Config | undefined {
   try {
     return loadConfig(io.env ?? process.env);
   } catch (err) {
@@ -37,7 +37,7 @@ function load(io: CommandIO, stderr: Writable): Config | undefined {
   }
 }
 
-function args(argv: string[], options: NonNullable<ParseArgsConfig['options']>, stderr: Writable) {
+export function args(argv: string[], options: NonNullable<ParseArgsConfig['options']>, stderr: Writable) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
   } catch (err) {

@@ -35,6 +35,10 @@ Commands:
   doctor [--json]       check every configured integration for real; pass/fail table with fixes
   export [--since 90d|2026-01-01] [--format csv|json] [--out file]
                         write the alert history (default: the retention period, CSV to stdout)
+  report [--since 7d|2026-11-23] [--until 2026-11-30] [--json]
+                        the report of the alerts raised in that period (default the last 7 days):
+                        outcomes, time to acknowledge and to act, top users, noisy detections
+                        with the settings that would quiet them
   help                  this text
   --version             print the version
 
@@ -191,6 +195,7 @@ export async function main(argv: string[]): Promise<number> {
   if (line.kind === 'error') fail(`${line.message}\nRun "vigil help" for the commands and their options.`);
   const { command, values, positionals: rest } = line;
   loadDotEnv();
+  if (command === 'report') return (await import('./report.js')).reportCommand(argv.slice(1));
   if (command === 'doctor' || command === 'export') {
     const { doctorCommand, exportCommand } = await import('./commands.js');
     return command === 'doctor' ? doctorCommand(argv.slice(1)) : exportCommand(argv.slice(1));

@@ -147,7 +147,8 @@ export function createStore(kv: KV, opts: { lockLeaseMs?: number; now?: () => nu
     alerts.forEach((a, i) => {
       const existing = parse(keys.alert(a.id), stored[i], Alert);
       const merged = mergeAlert(existing, a);
-      if (merged !== existing) changed.push(merged);
+      // When it was raised (the report's start for time to acknowledge): stamped once, on the first write.
+      if (merged !== existing) changed.push(existing !== undefined || merged.createdAt !== undefined ? merged : { ...merged, createdAt: clock() });
     });
     if (changed.length === 0) return [];
     const pending = new Set((await read(kv, keys.outbox(), z.array(z.string()))) ?? []);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,18 +5,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryKV } from '../../src/store/kv.js';
 import { openStoreWithin, redactStoreUrl, storeAddress } from '../../src/runtime/store-open.js';
+import { runVigil } from '../helpers/cli.js';
 import { freePort } from '../helpers/servers.js';
 
 // `vigil serve` with a store that cannot be reached: it stops after VIGIL_STORE_CONNECT_TIMEOUT with a message
 // naming the URL without its password and a non-zero exit code, instead of hanging (Redis reconnects for ever)
 // or failing on the first refusal. The CLI runs from dist/ in a clean environment, as an operator runs it.
 
-function serve(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const bin = new URL('../../bin/vigil.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [bin, 'serve'], {
+function serve(env: Record<string, string>) {
+  return runVigil(['serve'], {
     cwd: mkdtempSync(join(tmpdir(), 'vigil-store-')),
     env: {
-      PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'silent',
       PORT: '0',
       // Credentials set, so this is not the demo (which runs on a memory store); nothing is swept before the store.
@@ -28,18 +26,6 @@ function serve(env: Record<string, string>): Promise<{ code: number | null; stdo
       ...env,
     },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  // A hang would end in the test's timeout; the child is killed then so it cannot outlive the run.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 50_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    }),
-  );
 }
 
 /** A TCP server that accepts connections and never says a word (a firewall that black-holes, a wrong service). */

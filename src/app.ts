@@ -18,6 +18,7 @@ import { createChannels, secretsOf } from './runtime/channels.js';
 import { createDeliveryScheduler } from './runtime/delivery.js';
 import { registerOpsRoutes } from './runtime/health.js';
 import { createHousekeeping } from './runtime/housekeeping.js';
+import { createReportJob } from './runtime/report.js';
 import { countAlerts, createMetrics, instrumentActions, instrumentChannel } from './runtime/metrics.js';
 import { startSchedules } from './runtime/schedules.js';
 import { closeServer, createHttpApp, listen } from './runtime/server.js';
@@ -85,11 +86,14 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
     if (r.alerts.length > 0) void delivery.drain();
   };
   const { exclusive, assertHeld: beforeCommit } = guards.ingest;
-  const pipeline = createPipeline({ store, orgId, enricher, engine: await buildEngineOptions(cfg), log, seenWindowMs: cfg.core.VIGIL_SEEN_WINDOW, exclusive, beforeCommit, onIngested });
+  const engine = await buildEngineOptions(cfg);
+  const pipeline = createPipeline({ store, orgId, enricher, engine, log, seenWindowMs: cfg.core.VIGIL_SEEN_WINDOW, exclusive, beforeCommit, onIngested });
   const client = createAtlassianSource(cfg, log);
   const sweep = client ? createSweeper(client, { cfg, orgId, pipeline, store, guards, metrics, log, drain: delivery.drain, onProgress: opts.onSweepProgress }) : undefined;
   const housekeeping = createHousekeeping({ cfg, store, log, channelNames: () => channels.map((c) => c.name), notice: chat.notice });
   const sweepEveryMs = sweepIntervalMs(cfg.core.VIGIL_SWEEP_SCHEDULE);
+  const reportCron = cfg.report.VIGIL_REPORT_CRON;
+  const report = reportCron ? { schedule: reportCron, run: createReportJob({ store, log, schedule: reportCron, targets: () => chat.reportTargets, sensitivityOf: (id) => engine.settings(id).sensitivity, policyFile: cfg.detection.VIGIL_POLICY_FILE }) } : undefined;
 
   const webhookLimits = inboundLimits(cfg.core, cfg.core.VIGIL_WEBHOOK_MAX_BYTES);
   registerAtlassianWebhook(http, { secret: cfg.core.VIGIL_WEBHOOK_SECRET, maxBytes: webhookLimits.maxBytes, limits: webhookLimits, pipeline, log });
@@ -118,7 +122,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       // The doctor at start-up: every configured integration checked for real, failures logged with their fix.
       if (!cfg.demo) void runStartupDoctor(cfg, { store, log, graph });
       const sweeps = sweep && { schedule: cfg.core.VIGIL_SWEEP_SCHEDULE, run: (s: AbortSignal) => sweep(s, 'background'), coordinator: guards.coordinator, leaseMs: sweepEveryMs };
-      schedules = startSchedules({ store, log, housekeeping, refreshIpLists: !cfg.demo ? enricher.refresh : undefined, sweeps });
+      schedules = startSchedules({ store, log, housekeeping, report, refreshIpLists: !cfg.demo ? enricher.refresh : undefined, sweeps });
       delivery.start();
       return { port };
     },

@@ -6,6 +6,7 @@ import type { StatusInfo } from '../chat-commands/index.js';
 import type { AlertChannel, DoctorRow } from '../domain/index.js';
 import type { InboundLimits } from '../http/body-gate.js';
 import type { Logger } from '../log.js';
+import type { ReportTarget } from '../report/model.js';
 import type { Store } from '../store/store.js';
 
 /** What the runtime hands every channel plugin when it creates it. */
@@ -36,6 +37,8 @@ export interface ChannelInstance {
   names: string[];
   /** Post a plain notice (e.g. the API key expiry warning) where the alerts go. */
   notice?(text: string): Promise<void>;
+  /** Where the periodic report goes: one target per alert channel, each with the alerts routed to it. */
+  reportTargets?: ReportTarget[];
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

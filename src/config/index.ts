@@ -5,12 +5,14 @@ import { entraSchema } from '../actions/settings.js';
 import { CHANNEL_PLUGINS, type ChannelSettings } from '../channels/registry.js';
 import { coreSchema } from './core.js';
 import { detectionSchema } from './detection.js';
+import { reportSchema } from './report.js';
 
 /** The service's own sections; every channel plugin adds its section (channels/registry.ts). */
 const own = {
   core: coreSchema,
   detection: detectionSchema,
   entra: entraSchema,
+  report: reportSchema,
 } as const;
 const sections: Record<string, z.ZodType> = {
   ...own,

@@ -1,4 +1,4 @@
-import type { DismissCounts, OutcomeCounts, Report, Tuning } from './model.js';
+import type { DetectionRow, DismissCounts, OutcomeCounts, Report, Tuning } from './model.js';
 
 /** Words shared by every rendering of the report (terminal, Slack, Teams). */
 
@@ -38,3 +38,11 @@ export const tuningWhere = (t: Tuning, policyFile: string | undefined) =>
 
 /** The report with nothing in it says so plainly. */
 export const EMPTY_TEXT = 'No alerts were raised in this period.';
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "4 alerts: 1 open · 3 dismissed". */
+export function detectionSummary(d: DetectionRow): string {
+  const parts = [d.open && `${d.open} open`, d.acknowledged && `${d.acknowledged} acknowledged`, d.resolved && `${d.resolved} resolved`, d.dismissed && `${d.dismissed} dismissed`].filter(Boolean);
+  return `${plural(d.total, 'alert')}: ${parts.join(' · ')}`;
+}

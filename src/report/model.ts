@@ -96,3 +96,17 @@ export interface Report {
   /** VIGIL_POLICY_FILE, named by the tuning suggestions. */
   policyFile?: string;
 }
+
+/**
+ * One alert channel that takes the report (a channel plugin's optional `reportTargets`): the alerts it carries
+ * are the ones routed to it, and it posts the report rendered for its platform.
+ */
+export interface ReportTarget {
+  /** Stable, for the record of what was sent: `slack:C0123`, `teams`. */
+  key: string;
+  /** Shown in the report: the channel's name or id. */
+  scope: string;
+  /** Whether the alert was routed to this channel. */
+  carries(alert: Alert): boolean;
+  post(report: Report): Promise<void>;
+}

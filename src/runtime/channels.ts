@@ -2,6 +2,7 @@ import type { ChannelContext, ChannelInstance } from '../channels/plugin.js';
 import { channelPlugins } from '../channels/registry.js';
 import type { Config } from '../config/index.js';
 import type { AlertChannel } from '../domain/index.js';
+import type { ReportTarget } from '../report/model.js';
 
 export interface ChannelSet {
   channels: AlertChannel[];
@@ -9,6 +10,8 @@ export interface ChannelSet {
   names: string[];
   /** Post a plain notice (e.g. the API key expiry warning) through every channel that takes notices. */
   notice(text: string): Promise<void>;
+  /** Every alert channel that takes the periodic report. */
+  reportTargets: ReportTarget[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -20,6 +23,7 @@ export async function createChannels(cfg: Config, ctx: ChannelContext): Promise<
   return {
     channels: created.flatMap((c) => c.channels),
     names: created.flatMap((c) => c.names),
+    reportTargets: created.flatMap((c) => c.reportTargets ?? []),
     async notice(text) {
       for (const c of created) await c.notice?.(text).catch((err: Error) => ctx.log.warn({ err: err.message }, 'could not post a notice'));
     },

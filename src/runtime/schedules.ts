@@ -14,6 +14,8 @@ export interface ScheduleDeps {
   /** Refresh the IP lists (Tor exits, threat intel); absent in demo mode. */
   refreshIpLists?: () => Promise<void>;
   housekeeping: () => Promise<void>;
+  /** The periodic report (VIGIL_REPORT_CRON); the job itself keeps to once per period across replicas and restarts. */
+  report?: { schedule: string; run: () => Promise<unknown> };
   /** Scheduled sweeps, when an Atlassian source is configured. */
   sweeps?: { schedule: string; run: (signal: AbortSignal) => Promise<unknown>; coordinator: ReplicaGuards['coordinator']; leaseMs?: number };
 }
@@ -35,6 +37,8 @@ export function startSchedules(deps: ScheduleDeps): { stop(): Promise<void> } {
   if (refresh) start(createScheduler({ schedule: IP_LISTS_DAILY, name: 'ip-lists', run: () => refresh(), log }));
   const housekeepOnce = () => deps.store.locks.ifFree('housekeeping', () => deps.housekeeping(), HOUSEKEEPING_LEASE_MS).then(() => undefined);
   start(createScheduler({ schedule: HOUSEKEEPING_DAILY, name: 'housekeeping', run: housekeepOnce, log }));
+  const report = deps.report;
+  if (report) start(createScheduler({ schedule: report.schedule, name: 'report', run: () => report.run().then(() => undefined), log }));
   if (deps.sweeps) {
     const sw = deps.sweeps;
     start(createScheduler({ schedule: sw.schedule, name: 'sweep', run: (signal) => sw.run(signal).then(() => undefined), log, coordinator: sw.coordinator, leaseMs: sw.leaseMs }));

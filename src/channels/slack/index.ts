@@ -24,6 +24,8 @@ import { createSlackMessenger, registerAnswerHandlers } from './messenger.js';
 import { createResponderCheck } from './responders.js';
 import { withSlackRecovery } from './recover.js';
 import { parseRoutes, routeAlert } from './routing.js';
+import { slackReportTargets } from './report.js';
+import type { ReportTarget } from '../../report/model.js';
 import { createSlackSender } from './sender.js';
 import { createMapUploader } from './map-upload.js';
 import type { MapRenderer } from '../../render/safe.js';
@@ -63,6 +65,8 @@ export interface SlackIntegration {
   messenger: UserMessenger;
   /** Post a plain notice (the API key expiry warning) to SLACK_ALERT_CHANNEL, through the rate-limited sender. */
   notice(text: string): Promise<void>;
+  /** The periodic report: one target per alert channel (SLACK_ALERT_CHANNEL and every routed channel). */
+  reportTargets: ReportTarget[];
   /** Socket Mode: connect. HTTP mode: nothing (the Vigil server serves /slack/events). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -167,6 +171,7 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
     bolt,
     home,
     notice: async (text) => void (await sender.post(env.SLACK_ALERT_CHANNEL!, { text: `:warning: ${text}` })),
+    reportTargets: slackReportTargets(routes, sender),
     status: () => ({
       name: 'Slack',
       ok: true,

@@ -13,7 +13,7 @@ export const slackChannel = defineChannel<SlackEnv>({
     const { createSlackIntegration } = await import('./index.js');
     const slack = await createSlackIntegration({ ...chatDeps(ctx), env: s, log: ctx.log.child({ channel: 'slack' }) });
     ctx.messengers.register(slack.messenger);
-    return { channels: [slack.channel], names: [`slack (${slack.mode} mode)`], notice: slack.notice, start: slack.start, stop: slack.stop };
+    return { channels: [slack.channel], names: [`slack (${slack.mode} mode)`], notice: slack.notice, reportTargets: slack.reportTargets, start: slack.start, stop: slack.stop };
   },
   doctor: (s) => checkSlack(s),
 });

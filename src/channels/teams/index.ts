@@ -12,6 +12,8 @@ import { VigilTeamsBot } from './bot.js';
 import { createCardActionHandler } from './card-actions.js';
 import { createTeamsChannel } from './channel.js';
 import type { MapRenderer } from '../../render/safe.js';
+import { teamsReportTarget } from './report.js';
+import type { ReportTarget } from '../../report/model.js';
 import { createConversationStore } from './conversations.js';
 import { createRateLimiter, type Window } from './rate-limit.js';
 import { createResponderCheck, graphCheckMemberGroups, parseResponders } from './responders.js';
@@ -50,7 +52,7 @@ export interface TeamsIntegrationDeps {
   inbound?: InboundLimits;
 }
 
-export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promise<{ channel: AlertChannel; stop(): Promise<void> }> {
+export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promise<{ channel: AlertChannel; reportTargets: ReportTarget[]; stop(): Promise<void> }> {
   const { env, log } = deps;
   const { problems } = parseResponders(env.TEAMS_RESPONDERS);
   if (problems.length > 0) throw new Error(`TEAMS_RESPONDERS: ${problems.join('; ')}`);
@@ -90,5 +92,6 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
   });
   const channel = createTeamsChannel({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog, mapRenderer: deps.mapRenderer });
   tlog.info({ alertChannel: env.TEAMS_ALERT_CHANNEL ?? '(subscribe)' }, 'Teams bot listening on /api/messages');
-  return { channel, stop: async () => undefined };
+  const reportTargets = [teamsReportTarget({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL })];
+  return { channel, reportTargets, stop: async () => undefined };
 }

@@ -12,7 +12,7 @@ export const teamsChannel = defineChannel<TeamsEnv>({
     // Loaded only when configured: a deployment without Teams never loads botbuilder.
     const { createTeamsIntegration } = await import('./index.js');
     const teams = await createTeamsIntegration({ ...chatDeps(ctx), env: s, graph: ctx.graph });
-    return { channels: [teams.channel], names: ['teams'], stop: teams.stop };
+    return { channels: [teams.channel], names: ['teams'], reportTargets: teams.reportTargets, stop: teams.stop };
   },
   doctor: (s) => checkTeams(s),
 });

@@ -24,13 +24,16 @@ export interface BuildInput extends TuningContext {
  */
 export const raisedAt = (a: Pick<Alert, 'createdAt' | 'firstSeen'>): number => a.createdAt ?? a.firstSeen;
 
+/** The earliest of `times`, by a loop (spreading a long array into Math.min overflows the stack). */
+const earliest = (times: readonly number[]): number | undefined => times.reduce<number | undefined>((m, t) => (m === undefined || t < m ? t : m), undefined);
+
 /** The first action done on the alert (outcome or audit line), epoch ms. */
 function firstActed(item: ReportItem): number | undefined {
   const times = [
     ...item.outcomes.filter((o) => o.status === 'done' && ACTING_KINDS.has(o.kind)).map((o) => o.at),
     ...item.audit.filter((r) => r.outcome === 'done' && ACTING_KINDS.has(r.what)).map((r) => r.at),
   ];
-  return times.length > 0 ? Math.min(...times) : undefined;
+  return earliest(times);
 }
 
 /** The first response: taken (acknowledge, assign, the owner's time) or acted on, whichever came first. */
@@ -39,7 +42,7 @@ function firstResponse(item: ReportItem): number | undefined {
   if (item.alert.owner) times.push(item.alert.owner.at);
   const acted = firstActed(item);
   if (acted !== undefined) times.push(acted);
-  return times.length > 0 ? Math.min(...times) : undefined;
+  return earliest(times);
 }
 
 /** Why a dismissed alert was dismissed: the reason on its dismiss audit line (the card's label, maybe with a note). */

@@ -7,7 +7,7 @@ const pad = (s: string | number, n: number) => String(s).padEnd(n);
 const num = (s: number, n: number) => String(s).padStart(n);
 
 function detectionTable(r: Report): string[] {
-  const w = Math.max(20, ...r.byDetection.map((d) => safe(d.detection).length));
+  const w = r.byDetection.reduce((m, d) => Math.max(m, safe(d.detection).length), 20);
   const head = `  ${pad('detection', w)}  ${['alerts', 'open', 'ack', 'resolved', 'dismissed'].map((h) => h.padStart(10)).join('')}`;
   const rows = r.byDetection.map((d) => `  ${pad(safe(d.detection), w)}  ${[d.total, d.open, d.acknowledged, d.resolved, d.dismissed].map((n) => num(n, 10)).join('')}`);
   return [head, ...rows];
@@ -37,7 +37,7 @@ export function formatReportText(r: Report): string {
     ...detectionTable(r),
   );
   if (r.topUsers.length > 0) {
-    const w = Math.max(...r.topUsers.map((u) => safe(u.label).length));
+    const w = r.topUsers.reduce((m, u) => Math.max(m, safe(u.label).length), 0);
     lines.push('', 'Top users', ...r.topUsers.map((u) => `  ${pad(safe(u.label), w)}  ${num(u.alerts, 4)}  ${u.detections.map(safe).join(', ')}`));
   }
   lines.push('', 'Noisy detections');

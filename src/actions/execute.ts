@@ -9,6 +9,7 @@ import { checkDetail, comparePeople, notCountedMessage } from './four-eyes.js';
 import type { GraphCallRecord } from './graph/client.js';
 import { createGraph, isEntraConfigured, type Graph } from './graph/index.js';
 import { parseProtectedList } from './guards.js';
+import { createOwnership } from './ownership.js';
 import { createKeyedLock } from './lock.js';
 import { DRY_RUN_NOTE, NOT_CONFIGURED } from './messages.js';
 import { notifyUser } from './notify.js';
@@ -64,6 +65,7 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
   const withLock = createKeyedLock(deps.store.locks);
   const protectedList = parseProtectedList(deps.env.ENTRA_PROTECTED_USERS);
   const messengers = () => (Array.isArray(deps.messengers) ? deps.messengers : (deps.messengers?.list() ?? []));
+  const ownership = createOwnership({ store: deps.store, log: deps.log, now });
   const entra = deps.graph ?? createGraph(deps.env, { retry: deps.retry, now, timeoutMs: deps.graphTimeoutMs });
 
   const byLabel = (by: ActionRequest['by']) => `${responderName(by)} (${by.platform}:${by.id}${by.email ? `, ${by.email}` : ''})`;
@@ -164,5 +166,6 @@ export function createActionsService(deps: ActionsDeps): ActionsService {
       return withLock(lockKey(req.alertId, req.kind), () => run(req));
     },
     recordUserAnswer: (input) => recordUserAnswer({ store: deps.store, log: deps.log }, input),
+    own: ownership.take,
   };
 }

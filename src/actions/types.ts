@@ -1,4 +1,5 @@
 import type { ActionOutcome, ActionRequest, Alert } from '../domain/index.js';
+import type { OwnershipRequest, OwnershipResult } from './ownership.js';
 
 /**
  * The shared actions layer (Entra ID via Microsoft Graph). Channels authorise the clicking user against their
@@ -12,6 +13,8 @@ export interface ActionsService {
    * "no" raises the alert's severity (the channels then ping the responders in the alert's thread).
    */
   recordUserAnswer(input: { alertId: string; answer: 'yes' | 'no'; by: ActionRequest['by']; at: number }): Promise<void>;
+  /** Acknowledge or assign the alert (ownership.ts); the channel has checked the people against its responders. */
+  own(req: OwnershipRequest): Promise<OwnershipResult>;
 }
 
 /**

@@ -128,5 +128,10 @@ export function instrumentActions(service: ActionsService, metrics: Metrics): Ac
       }
     },
     recordUserAnswer: (input) => service.recordUserAnswer(input),
+    async own(req) {
+      const result = await service.own(req);
+      metrics.actions.inc({ kind: req.kind, outcome: result.status });
+      return result;
+    },
   };
 }

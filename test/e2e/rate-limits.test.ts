@@ -38,6 +38,7 @@ const noActions: ActionsService = {
     throw new Error('no action expected in this test');
   },
   recordUserAnswer: async () => undefined,
+  own: async () => ({ status: 'refused', message: 'not in this test' }),
 };
 
 describe('Slack 429 storm', () => {

@@ -137,6 +137,7 @@ describe('/metrics', () => {
   const actions: ActionsService = {
     execute: async (req) => makeOutcome({ kind: req.kind, status: req.kind === 'suspend' ? 'refused' : 'done' }),
     recordUserAnswer: async () => undefined,
+    own: async () => ({ status: 'refused', message: 'not in this test' }),
   };
 
   it('serves every named metric in a valid Prometheus text exposition', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import type { ActionsService } from '../../../src/actions/types.js';
+import type { OwnershipRequest } from '../../../src/actions/ownership.js';
 import type { AlertView } from '../../../src/domain/index.js';
 import type { ActionKind, ActionOutcome, ActionRequest, Alert } from '../../../src/domain/index.js';
 import { SLACK_T0, makeAlert, makeOutcome, makeView } from '../../fixtures/alert.js';
@@ -22,6 +23,7 @@ export const outcome = (kind: ActionKind, status: ActionOutcome['status'], over:
 export function fakeActions(answer: (req: ActionRequest) => Promise<ActionOutcome> | ActionOutcome = (req) => outcome(req.kind, 'done', { by: req.by, at: req.requestedAt })) {
   const calls: ActionRequest[] = [];
   const answers: Array<{ alertId: string; answer: 'yes' | 'no'; by: ActionRequest['by']; at: number }> = [];
+  const owns: OwnershipRequest[] = [];
   const service: ActionsService = {
     async execute(req) {
       calls.push(req);
@@ -30,8 +32,12 @@ export function fakeActions(answer: (req: ActionRequest) => Promise<ActionOutcom
     async recordUserAnswer(input) {
       answers.push(input);
     },
+    async own(req) {
+      owns.push(req);
+      return { status: 'done', message: req.kind === 'assign' ? 'Assigned.' : 'Acknowledged.' };
+    },
   };
-  return { service, calls, answers };
+  return { service, calls, answers, owns };
 }
 
 /** Slack's request signing: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { APP_ID, RESPONDER, TENANT_ID, startOpenIdServer } from '../../fakes/bot-framework.js';
 import type { ActionsService } from '../../../src/actions/types.js';
+import { createOwnership } from '../../../src/actions/ownership.js';
 import { createTeamsIntegration } from '../../../src/channels/teams/index.js';
 import type { AlertChannel } from '../../../src/domain/index.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
@@ -14,6 +15,7 @@ import { createStore, type Store } from '../../../src/store/store.js';
 /** A fake of the shared actions layer that behaves like the real one: saves the outcome, updates the alert. */
 export function createFakeActions(store: Store, opts: { delayMs?: number } = {}) {
   const calls: ActionRequest[] = [];
+  const ownership = createOwnership({ store, log: createLogger('silent') });
   let release: (() => void) | undefined;
   const service: ActionsService & { calls: ActionRequest[]; gate(): void; open(): void } = {
     calls,
@@ -42,6 +44,7 @@ export function createFakeActions(store: Store, opts: { delayMs?: number } = {})
       return outcome;
     },
     async recordUserAnswer() {},
+    own: (req) => ownership.take(req),
   };
   return service;
 }

@@ -20,6 +20,7 @@ import { registerOpsRoutes } from './runtime/health.js';
 import { createHousekeeping } from './runtime/housekeeping.js';
 import { createReportJob } from './runtime/report.js';
 import { countAlerts, createMetrics, instrumentActions, instrumentChannel } from './runtime/metrics.js';
+import { createEscalations } from './runtime/escalations.js';
 import { startSchedules } from './runtime/schedules.js';
 import { closeServer, createHttpApp, listen } from './runtime/server.js';
 import { createStatusProvider } from './runtime/status.js';
@@ -91,6 +92,8 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
   const client = createAtlassianSource(cfg, log);
   const sweep = client ? createSweeper(client, { cfg, orgId, pipeline, store, guards, metrics, log, drain: delivery.drain, onProgress: opts.onSweepProgress }) : undefined;
   const housekeeping = createHousekeeping({ cfg, store, log, channelNames: () => channels.map((c) => c.name), notice: chat.notice });
+  const policy = { ackTimeoutMs: cfg.core.VIGIL_ACK_TIMEOUT, escalateAfterMs: cfg.core.VIGIL_ESCALATE_AFTER, minSeverity: cfg.core.VIGIL_ESCALATE_SEVERITY };
+  const escalations = createEscalations({ store, log, policy, onChange: () => void delivery.drain() });
   const sweepEveryMs = sweepIntervalMs(cfg.core.VIGIL_SWEEP_SCHEDULE);
   const reportCron = cfg.report.VIGIL_REPORT_CRON;
   const report = reportCron ? { schedule: reportCron, run: createReportJob({ store, log, schedule: reportCron, targets: () => chat.reportTargets, sensitivityOf: (id) => engine.settings(id).sensitivity, policyFile: cfg.detection.VIGIL_POLICY_FILE }) } : undefined;
@@ -122,7 +125,7 @@ export async function createApp(cfg: Config, log: Logger, opts: AppOptions = {})
       // The doctor at start-up: every configured integration checked for real, failures logged with their fix.
       if (!cfg.demo) void runStartupDoctor(cfg, { store, log, graph });
       const sweeps = sweep && { schedule: cfg.core.VIGIL_SWEEP_SCHEDULE, run: (s: AbortSignal) => sweep(s, 'background'), coordinator: guards.coordinator, leaseMs: sweepEveryMs };
-      schedules = startSchedules({ store, log, housekeeping, report, refreshIpLists: !cfg.demo ? enricher.refresh : undefined, sweeps });
+      schedules = startSchedules({ store, log, housekeeping, report, escalations, refreshIpLists: !cfg.demo ? enricher.refresh : undefined, sweeps });
       delivery.start();
       return { port };
     },

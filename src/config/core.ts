@@ -17,6 +17,21 @@ const learnWindow = z
     return ms;
   });
 
+/** VIGIL_ACK_TIMEOUT: a duration of at least a minute (default 15m), or 0/off for no reminders. */
+const ackTimeout = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const s = (v ?? '').trim().toLowerCase();
+    if (s === 'off' || s === '0') return 0;
+    const ms = parseDuration(s === '' ? '15m' : s);
+    if (ms === undefined || ms < 60_000 || ms > 7 * 86_400_000) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 7d, e.g. 15m, or 0/off for no reminders' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
 /** Service, store, scheduler and Atlassian source settings. */
 export const coreSchema = z
   .object({
@@ -62,6 +77,12 @@ export const coreSchema = z
     /** When set, GET /metrics requires `Authorization: Bearer <this token>`. */
     VIGIL_METRICS_TOKEN: optStr,
     VIGIL_DRY_RUN: bool(false),
+    /** An open alert at or above VIGIL_ESCALATE_SEVERITY nobody acknowledged this long is re-announced in its thread. */
+    VIGIL_ACK_TIMEOUT: ackTimeout,
+    /** ...and this much longer after that reminder it goes to the escalation channel (SLACK_/TEAMS_ESCALATION_CHANNEL). */
+    VIGIL_ESCALATE_AFTER: duration('15m').refine((ms) => ms >= 60_000 && ms <= 7 * 86_400_000, { message: 'must be between 1m and 7d' }),
+    /** The lowest severity that is reminded and escalated (medium and low never are by default). */
+    VIGIL_ESCALATE_SEVERITY: z.enum(['low', 'medium', 'high', 'critical']).default('high'),
     /** Outbound forward proxy (CONNECT); lowercase https_proxy / no_proxy win over the uppercase names. */
     HTTPS_PROXY: optUrl,
     https_proxy: optUrl,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActionRequest, type ActionKind, type ActionOutcome } from './action.js';
-import type { Alert } from './alert.js';
+import { isUnresolved, type Alert, type AlertStatus } from './alert.js';
 
 /**
  * The card state of one alert, rendered by every channel (Slack, Teams, SIEM, Jira): the alert, what was done to
@@ -97,4 +97,18 @@ export function dismissReasonText(value: string | undefined, note?: string): str
   const label = DISMISS_REASONS.find((r) => r.value === value)?.label;
   const text = [label, note?.trim()].filter(Boolean).join(': ');
   return text || undefined;
+}
+
+/** How every card and list names a status ('actioned' is an alert contained by an action: resolved). */
+export const STATUS_LABEL: Record<AlertStatus, string> = { open: 'Open', acknowledged: 'Acknowledged', 'in-progress': 'In progress', actioned: 'Resolved', dismissed: 'Dismissed' };
+
+/** Whether the card offers Acknowledge (nobody owns the alert yet) and Assign… (anyone may hand it on while it is unresolved). */
+export function ownershipActions(view: Pick<AlertView, 'alert' | 'outcomes'>): { acknowledge: boolean; assign: boolean } {
+  const live = isUnresolved(view.alert.status) && !isSettled(view, 'dismiss');
+  return { acknowledge: live && !view.alert.owner, assign: live };
+}
+
+/** Minutes an alert went unacknowledged before its reminder (level 1) or escalation (level 2), from when it was raised. */
+export function unacknowledgedMinutes(alert: Alert, at: number): number {
+  return Math.max(0, Math.round((at - (alert.createdAt ?? alert.firstSeen)) / 60_000));
 }

@@ -6,3 +6,4 @@ export * from './alert-view.js';
 export * from './channel.js';
 export * from './doctor.js';
 export * from './links.js';
+export * from './escalation.js';

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { ReplicaGuards } from '../pipeline/lock.js';
 import type { Store } from '../store/store.js';
+import { ESCALATIONS_LEASE_MS, ESCALATIONS_SCHEDULE } from './escalations.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 
 /** When the daily jobs run (UTC, off the hour so many installs do not hit the same minute). */
@@ -16,6 +17,8 @@ export interface ScheduleDeps {
   housekeeping: () => Promise<void>;
   /** The periodic report (VIGIL_REPORT_CRON); the job itself keeps to once per period across replicas and restarts. */
   report?: { schedule: string; run: () => Promise<unknown> };
+  /** Reminders that escalate (escalations.ts), checked every minute by one replica at a time. */
+  escalations?: () => Promise<unknown>;
   /** Scheduled sweeps, when an Atlassian source is configured. */
   sweeps?: { schedule: string; run: (signal: AbortSignal) => Promise<unknown>; coordinator: ReplicaGuards['coordinator']; leaseMs?: number };
 }
@@ -39,6 +42,11 @@ export function startSchedules(deps: ScheduleDeps): { stop(): Promise<void> } {
   start(createScheduler({ schedule: HOUSEKEEPING_DAILY, name: 'housekeeping', run: housekeepOnce, log }));
   const report = deps.report;
   if (report) start(createScheduler({ schedule: report.schedule, name: 'report', run: () => report.run().then(() => undefined), log }));
+  const escalate = deps.escalations;
+  if (escalate) {
+    const once = () => deps.store.locks.ifFree('escalations', () => escalate(), ESCALATIONS_LEASE_MS).then(() => undefined);
+    start(createScheduler({ schedule: ESCALATIONS_SCHEDULE, name: 'escalations', run: once, log }));
+  }
   if (deps.sweeps) {
     const sw = deps.sweeps;
     start(createScheduler({ schedule: sw.schedule, name: 'sweep', run: (signal) => sw.run(signal).then(() => undefined), log, coordinator: sw.coordinator, leaseMs: sw.leaseMs }));

@@ -99,6 +99,15 @@ export function createActionRunner(deps: RunnerDeps) {
     },
     ephemeral,
     thread,
+    /** Redraw the clicked card from the store now (the outbox redraws it everywhere else), then notify onDone. */
+    async refresh(where: CardWhere, alertId: string) {
+      const alert = await deps.store.getAlert(alertId);
+      if (!alert) return;
+      await deps.sender
+        .update(where.channel, where.ts, renderAlertCard(await deps.store.alertView(alert, deps.dryRun)))
+        .catch((err) => deps.log.warn({ alertId, err: (err as Error).message }, 'Slack card update after a click failed; the outbox will update it'));
+      deps.onDone?.();
+    },
   };
 }
 export type ActionRunner = ReturnType<typeof createActionRunner>;

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
-import { DISMISS_REASONS, alertLink, liveActions, type ActionKind, type ActionOutcome, type Alert, type AlertView, type Severity, type UserAnswer } from '../../domain/index.js';
+import { DISMISS_REASONS, STATUS_LABEL, alertLink, liveActions, ownershipActions, type ActionKind, type ActionOutcome, type Alert, type AlertView, type Severity, type UserAnswer } from '../../domain/index.js';
 import { ACTION } from './ids.js';
+import { acknowledgeButton, assignSelect, escalationLine, ownerLine } from './owner-blocks.js';
 import { LIMITS, esc, mention, plain, slackDate, truncate } from './text.js';
 
 export interface SlackMessage {
@@ -146,22 +147,24 @@ export function renderAlertCard(view: AlertView): SlackMessage {
   const link = alertLink(alert);
   if (link) context.push(`🔗 <${link.url}|${esc(link.label, 60)}>`);
   const lookup = alert.actor.email ? `\`/vigil activity ${esc(alert.actor.email, 200)}\`` : `\`/vigil activity ${esc(alert.actor.id, 200)}\``;
-  context.push(`🔎 ${lookup} · Alert \`${esc(alert.id, 100)}\` · Status: *${alert.status}*`);
+  context.push(`🔎 ${lookup} · Alert \`${esc(alert.id, 100)}\` · Status: *${STATUS_LABEL[alert.status]}*`);
   if (view.dryRun) context.push('🧪 *Dry run*: buttons record what would be done; nothing is changed in Microsoft Entra ID.');
   blocks.push({ type: 'context', block_id: blockId('c'), elements: context.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn', text: truncate(t, LIMITS.contextText) })) } satisfies ContextBlock);
 
   const outcomes = [...view.outcomes].sort((a, b) => a.at - b.at);
-  const lines = outcomes.map(outcomeLine);
+  const lines = [ownerLine(alert.owner), escalationLine(alert)].filter((l): l is string => l !== undefined);
+  lines.push(...outcomes.map(outcomeLine));
   const answer = userAnswerLine(view.answer);
   if (answer) lines.push(answer);
   if (lines.length > 0) blocks.push({ type: 'section', block_id: blockId('o'), text: { type: 'mrkdwn', text: truncate(lines.join('\n'), LIMITS.sectionText) } });
 
   const live = liveActions(view);
-  if (live.length > 0) {
-    const elements: ActionsBlock['elements'] = live.filter((k) => k !== 'dismiss').map((k) => button(k, alert.id, view.dryRun));
-    if (live.includes('dismiss')) elements.push(dismissSelect(alert.id));
-    blocks.push({ type: 'actions', block_id: blockId('a'), elements });
-  }
+  const own = ownershipActions(view);
+  const elements: ActionsBlock['elements'] = own.acknowledge ? [acknowledgeButton(alert.id)] : [];
+  elements.push(...live.filter((k) => k !== 'dismiss').map((k) => button(k, alert.id, view.dryRun)));
+  if (own.assign) elements.push(assignSelect());
+  if (live.includes('dismiss')) elements.push(dismissSelect(alert.id));
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: blockId('a'), elements });
 
   const fallback = `${SEVERITY_EMOJI[alert.severity]} [${sev}] ${alert.title}${outcomes.length ? ` (${outcomes.map((o) => `${ACTION_LABEL[o.kind]}: ${o.status}`).join(', ')})` : ''}`;
   return { text: esc(fallback, LIMITS.fallback), blocks: blocks.slice(0, LIMITS.blocks) };

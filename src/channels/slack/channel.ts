@@ -2,6 +2,7 @@ import type { Logger } from '../../log.js';
 import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 import { renderAlertCard } from './blocks.js';
 import { renderAnswerReply, renderDigest, renderGrowthReply } from './messages.js';
+import { ownerLine, renderEscalation, renderReminder } from './owner-blocks.js';
 import { routeAlert, type SlackRoutes } from './routing.js';
 import { slackErrorCode, type SlackSender } from './sender.js';
 import type { MapRef, MapUploader } from './map-upload.js';
@@ -9,7 +10,7 @@ import type { MapRef, MapUploader } from './map-upload.js';
 export const SLACK_CHANNEL_NAME = 'slack';
 
 /** What we keep per alert in the delivery record: where the card is and what the thread was told. */
-export type SlackRef = { channel: string; ts: string; thread_ts?: string; count?: string; pingedAnswerAt?: string } & Pick<MapRef, 'map' | 'mapTries'>;
+export type SlackRef = { channel: string; ts: string; thread_ts?: string; count?: string; pingedAnswerAt?: string; ownerAt?: string; escalated?: string } & Pick<MapRef, 'map' | 'mapTries'>;
 
 export interface SlackChannelOptions {
   sender: SlackSender;
@@ -17,10 +18,12 @@ export interface SlackChannelOptions {
   log: Logger;
   /** SLACK_DIGEST_THRESHOLD: this many new alerts for one channel in one drain become a digest. */
   digestThreshold: number;
-  /** Mentions of the responders, for the "it was not me" ping. */
+  /** Mentions of the responders, for the "it was not me" ping and the reminders. */
   pings: () => string[];
   /** Shares the card's travel map in its thread once (map-upload.ts); absent: no maps. */
   withMap?: MapUploader;
+  /** SLACK_ESCALATION_CHANNEL: where level 2 goes (without it, level 2 is a second reminder in the thread). */
+  escalationChannel?: string;
 }
 
 /** The thread a card's audit trail goes to: the digest's thread for a card inside a digest, else the card's own. */
@@ -45,10 +48,42 @@ export function createSlackChannel(opts: SlackChannelOptions): AlertChannel {
         await sender.post(ref.channel, { text: renderAnswerReply('no', who, opts.pings()), thread_ts: thread });
         next.pingedAnswerAt = String(denied.at);
       }
+      await ownership(view, next, thread);
     } catch (err) {
       opts.log.warn({ alertId: view.alert.id, err: (err as Error).message }, 'Slack thread follow-up failed');
     }
     return opts.withMap ? opts.withMap(view, next) : next; // after the card and its replies; never throws
+  }
+
+  /**
+   * The thread says who took the alert, once per owner change; reminders go out once per level (recorded in the
+   * delivery ref, so a redraw or a restart does not repeat them) and only while nobody owns the alert.
+   */
+  async function ownership(view: AlertView, next: SlackRef, thread: string): Promise<void> {
+    const { alert } = view;
+    if (alert.owner && next.ownerAt !== String(alert.owner.at)) {
+      await sender.post(next.channel, { text: ownerLine(alert.owner)!, thread_ts: thread });
+      next.ownerAt = String(alert.owner.at);
+    }
+    const e = alert.escalation;
+    const done = Number(next.escalated ?? 0);
+    if (!e || done >= e.level) return;
+    if (!alert.owner) {
+      if (done < 1) await sender.post(next.channel, { text: renderReminder(alert, e.remindedAt, opts.pings()), thread_ts: thread });
+      if (e.level === 2) await escalate(view, next, thread);
+    }
+    next.escalated = String(e.level);
+  }
+
+  async function escalate(view: AlertView, ref: SlackRef, thread: string): Promise<void> {
+    const at = view.alert.escalation?.escalatedAt ?? Date.now();
+    if (!opts.escalationChannel) {
+      await sender.post(ref.channel, { text: renderReminder(view.alert, at, opts.pings()), thread_ts: thread });
+      return;
+    }
+    const link = await sender.permalink(ref.channel, ref.ts).catch(() => undefined);
+    await sender.post(opts.escalationChannel, { text: renderEscalation(view.alert, at, opts.pings(), link) });
+    await sender.post(ref.channel, { text: `⏰ Escalated to <#${opts.escalationChannel}>.`, thread_ts: thread });
   }
 
   async function postNew(view: AlertView, channel: string, threadTs?: string): Promise<SlackRef> {

@@ -4,6 +4,8 @@ export const ACTION = {
   revoke: 'vigil_revoke',
   suspend: 'vigil_suspend',
   dismiss: 'vigil_dismiss',
+  acknowledge: 'vigil_acknowledge',
+  assign: 'vigil_assign',
   answerYes: 'vigil_answer_yes',
   answerNo: 'vigil_answer_no',
 } as const;

@@ -153,13 +153,13 @@ export async function createSlackIntegration(deps: SlackIntegrationDeps): Promis
   const runner = createActionRunner({ store: deps.store, actions: deps.actions, sender, client, log, dryRun: deps.dryRun, now: deps.now, onDone: deps.onActionDone, emailOf });
   const routes = parseRoutes(env.SLACK_ALERT_CHANNEL, env.SLACK_CHANNEL_ROUTES);
   const withMap = createMapUploader({ client, sender, log, apiUrl: slackApiUrl, render: deps.mapRenderer });
-  const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings(), withMap });
+  const cards = createSlackChannel({ sender, routes, log, digestThreshold: env.SLACK_DIGEST_THRESHOLD, pings: () => responders.pings(), withMap, escalationChannel: env.SLACK_ESCALATION_CHANNEL });
   const home = registerAppHome(bolt, { store: deps.store, client, responders, status: deps.status, log, perUserMs: env.SLACK_HOME_REFRESH_SECONDS * 1000, now: deps.now, sleep: deps.sleep });
   const channel = withHomeRefresh(withSlackRecovery(cards, { client, route: (a) => routeAlert(routes, a), log }), home);
   const messengerDeps = { client, sender, store: deps.store, actions: deps.actions, runner, log, pings: () => responders.pings(), now: deps.now, onDone: deps.onActionDone };
 
   const metaKey = metadataKey(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
-  registerCardInteractions(bolt, { store: deps.store, runner, responders, sender, client, log, dryRun: deps.dryRun, metadataKey: metaKey });
+  registerCardInteractions(bolt, { store: deps.store, runner, actions: deps.actions, responders, sender, client, log, dryRun: deps.dryRun, metadataKey: metaKey });
   registerAnswerHandlers(bolt, messengerDeps);
   registerSlashCommand(bolt, { store: deps.store, status: deps.status, responders, client, sender, log, now: deps.now, emailOf });
 

@@ -6,6 +6,9 @@ import type { Store } from '../../store/store.js';
 import type { ActionRunner } from './action-runner.js';
 import { dismissReasonText } from '../../domain/index.js';
 import { ACTION, SUSPEND_REASON, VIEW } from './ids.js';
+import { alertIdFromBlockId } from './owner-blocks.js';
+import { mention } from './text.js';
+import type { ActionsService } from '../../actions/types.js';
 import { renderSuspendModal } from './messages.js';
 import { cardShowsAlert, signMetadata, verifyMetadata } from './click-checks.js';
 import { BlockActionBody, ModalMetaSchema, ViewSubmissionBody, cardLocation } from './payloads.js';
@@ -15,6 +18,7 @@ import type { SlackSender } from './sender.js';
 export interface InteractionDeps {
   store: Store;
   runner: ActionRunner;
+  actions: ActionsService;
   responders: ResponderCheck;
   sender: SlackSender;
   client: WebClient;
@@ -75,6 +79,36 @@ export function registerCardInteractions(app: App, deps: InteractionDeps): void 
       await runner.run({ alertId: p.action.value, kind, user: { id: p.body.user.id, name: p.body.user.name }, where: p.where });
     });
   }
+
+  /** Acknowledge / Assign…: the clicker (and the assignee) must be responders; the decision is the store's (ownership.ts). */
+  async function own(p: NonNullable<ReturnType<typeof parse>>, alertId: string, assignee?: string) {
+    const user = p.body.user;
+    if (!(await authorised(user.id, p.where, alertId))) return;
+    if (assignee !== undefined && !(await deps.responders.isResponder(assignee))) {
+      log.warn({ user: user.id, assignee }, 'Slack assign to a user who is not a responder: refused');
+      return runner.ephemeral(p.where, user.id, `🚫 ${mention(assignee)} is not a Vigil responder (SLACK_RESPONDERS), so the alert was not assigned to them.`);
+    }
+    const by = { platform: 'slack' as const, id: user.id, name: user.name ?? user.username };
+    const to = assignee === undefined ? undefined : { platform: 'slack' as const, id: assignee };
+    const result = await deps.actions.own({ alertId, kind: assignee === undefined ? 'acknowledge' : 'assign', by, ...(to ? { to } : {}), requestedAt: Date.now() });
+    if (result.status !== 'done') return runner.ephemeral(p.where, user.id, `${result.status === 'repeat' ? 'ℹ️' : '⛔'} ${result.message}`);
+    await runner.refresh(p.where, alertId);
+  }
+
+  app.action(ACTION.acknowledge, async ({ ack, body }) => {
+    await ack();
+    const p = parse(body);
+    if (p?.action.value) await own(p, p.action.value);
+  });
+
+  app.action(ACTION.assign, async ({ ack, body }) => {
+    await ack();
+    const p = parse(body);
+    const alertId = alertIdFromBlockId(p?.action.block_id);
+    if (!p || !alertId) return;
+    if (!p.action.selected_user) return runner.ephemeral(p.where, p.body.user.id, 'Pick the responder to assign this alert to.');
+    await own(p, alertId, p.action.selected_user);
+  });
 
   app.action(ACTION.dismiss, async ({ ack, body }) => {
     await ack();

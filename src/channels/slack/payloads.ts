@@ -13,7 +13,9 @@ export const BlockActionBody = z.object({
     .array(
       z.object({
         action_id: z.string(),
+        block_id: z.string().max(255).optional(),
         value: z.string().max(2000).optional(),
+        selected_user: z.string().max(40).optional(),
         selected_option: z.object({ value: z.string().max(2000) }).optional(),
       }),
     )

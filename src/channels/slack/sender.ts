@@ -95,6 +95,12 @@ export function createSlackSender(opts: SenderOptions) {
     share<T>(channel: string, method: string, fn: () => Promise<T>): Promise<T> {
       return paced(channel, method, fn);
     },
+    /** A message's permalink (chat.getPermalink), only if it is a plain https URL safe to put in a mrkdwn link. */
+    async permalink(channel: string, ts: string): Promise<string | undefined> {
+      const res = await withRetry('chat.getPermalink', () => opts.client.chat.getPermalink({ channel, message_ts: ts }));
+      const link = res.permalink;
+      return link && /^https:\/\/[^\s<>|]+$/.test(link) ? link : undefined;
+    },
     /** Other Web API calls (views.open, users.lookupByEmail...) with the same 429 handling, not paced. */
     call<T>(method: string, fn: () => Promise<T>): Promise<T> {
       return withRetry(method, fn);

@@ -19,6 +19,8 @@ export const slackSchema = z
     /** Extra routes: `high=C0123,impossible-travel=C0456` (severity or detection id → channel id). */
     SLACK_CHANNEL_ROUTES: list,
     SLACK_RESPONDERS: list,
+    /** Where an unacknowledged high-severity alert is posted after its thread reminder went unanswered (a channel id). */
+    SLACK_ESCALATION_CHANNEL: optStr.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v), { message: 'must be a channel id (C… or G…), e.g. C0123ABCD' }),
     SLACK_DIGEST_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(5),
     /** How long a responder user group's membership is cached before usergroups.users.list is asked again. */
     SLACK_RESPONDER_CACHE_SECONDS: int(300, 10, 86_400),

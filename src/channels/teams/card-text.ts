@@ -65,4 +65,4 @@ export function outcomeLine(o: ActionOutcome): string {
 
 export const SEVERITY_BADGE = { low: '🔵 LOW', medium: '🟡 MEDIUM', high: '🟠 HIGH', critical: '🔴 CRITICAL' } as const;
 export const SEVERITY_STYLE = { low: 'accent', medium: 'warning', high: 'attention', critical: 'attention' } as const;
-export const STATUS_LABEL = { open: 'Open', acknowledged: 'Acknowledged', 'in-progress': 'In progress', actioned: 'Resolved', dismissed: 'Dismissed' } as const;
+export { STATUS_LABEL } from '../../domain/index.js';

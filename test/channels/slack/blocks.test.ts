@@ -5,7 +5,7 @@ import { liveActions } from '../../../src/domain/index.js';
 import { ACTION } from '../../../src/channels/slack/ids.js';
 import { renderDigest, renderSuspendModal } from '../../../src/channels/slack/messages.js';
 import { LIMITS, esc, truncate } from '../../../src/channels/slack/text.js';
-import { outcome, sampleAlert, sampleView } from './fixtures.js';
+import { T0, outcome, sampleAlert, sampleView } from './fixtures.js';
 import { assertWithinLimits } from './block-limits.js';
 
 const golden = (name: string, value: unknown) => expectGolden(new URL('./golden/', import.meta.url), name, value);
@@ -20,6 +20,17 @@ const cases = {
   'suspended': sampleView({ outcomes: [outcome('notify', 'done'), outcome('suspend', 'done', { message: 'Disabled alice@example.com in Entra ID.' })] }, { status: 'actioned', revision: 3 }),
   'failed': sampleView({ outcomes: [outcome('suspend', 'failed', { message: 'Graph answered 403: the app lacks User.EnableDisableAccount.All' })] }, { revision: 2 }),
   dismissed: sampleView({ outcomes: [outcome('dismiss', 'done', { message: 'Dismissed by alice: False positive' })] }, { status: 'dismissed', revision: 2 }),
+  acknowledged: sampleView({}, { status: 'acknowledged', revision: 2, owner: { who: { platform: 'slack', id: 'U0ALICE', name: 'alice' }, at: T0 + 5 * 60_000 } }),
+  assigned: sampleView({}, {
+    status: 'acknowledged',
+    revision: 3,
+    owner: { who: { platform: 'slack', id: 'U0BOB', name: 'bob' }, at: T0 + 9 * 60_000, assignedBy: { platform: 'slack', id: 'U0ALICE', name: 'alice' } },
+  }),
+  escalated: sampleView({}, { revision: 3, createdAt: T0, escalation: { level: 2, remindedAt: T0 + 15 * 60_000, escalatedAt: T0 + 30 * 60_000 } }),
+  resolved: sampleView(
+    { outcomes: [outcome('revoke-sessions', 'done', { message: 'Every session revoked.' })] },
+    { status: 'actioned', revision: 4, owner: { who: { platform: 'teams', id: '29:carol', name: 'Carol Danvers' }, at: T0 + 3 * 60_000 } },
+  ),
 };
 
 describe('Slack alert card', () => {
@@ -31,7 +42,7 @@ describe('Slack alert card', () => {
     });
   }
 
-  it('open: header has severity and title; fields carry who, detection, when, events and evidence; all four controls', () => {
+  it('open: header has severity and title; fields carry who, detection, when, events and evidence; every control', () => {
     const msg = renderAlertCard(cases.open) as never as { text: string; blocks: J[] };
     expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: expect.stringContaining('HIGH: alice@example.com: impossible travel') } });
     const fields = msg.blocks.find((b) => b.fields)!.fields.map((f: J) => f.text);
@@ -40,12 +51,36 @@ describe('Slack alert card', () => {
     expect(fields.some((f: string) => f.includes('*Distance*') && f.includes('10,000 km'))).toBe(true);
     expect(allText(msg)).toContain('Runbook');
     expect(allText(msg)).toContain('`/vigil activity alice@example.com`');
-    expect(actionIds(msg)).toEqual([ACTION.notify, ACTION.revoke, ACTION.suspend, ACTION.dismiss]);
-    const suspend = msg.blocks.find((b) => b.type === 'actions')!.elements[2];
+    expect(actionIds(msg)).toEqual([ACTION.acknowledge, ACTION.notify, ACTION.revoke, ACTION.suspend, ACTION.assign, ACTION.dismiss]);
+    const suspend = msg.blocks.find((b) => b.type === 'actions')!.elements[3];
     expect(suspend).toMatchObject({ style: 'danger', value: 'al_travel_1', confirm: { style: 'danger' } });
-    const dismiss = msg.blocks.find((b) => b.type === 'actions')!.elements[3];
+    const dismiss = msg.blocks.find((b) => b.type === 'actions')!.elements[5];
     expect(dismiss.options.map((o: J) => o.value)).toEqual(['false-positive|al_travel_1', 'benign|al_travel_1', 'duplicate|al_travel_1', 'other|al_travel_1']);
     expect(msg.text).toBe('🟠 [HIGH] alice@example.com: impossible travel Berlin → São Paulo');
+  });
+
+  it('acknowledged and assigned: the card names the owner and since when; Acknowledge is gone, Assign… stays', () => {
+    const acked = renderAlertCard(cases.acknowledged) as never as { blocks: J[] };
+    expect(allText(acked)).toContain('👤 *Acknowledged* by <@U0ALICE> since <!date^');
+    expect(allText(acked)).toContain('Status: *Acknowledged*');
+    expect(actionIds(acked)).not.toContain(ACTION.acknowledge);
+    expect(actionIds(acked)).toContain(ACTION.assign);
+    const assigned = renderAlertCard(cases.assigned) as never as { blocks: J[] };
+    expect(allText(assigned)).toContain('👤 *Assigned* to <@U0BOB> by <@U0ALICE>');
+    // A responder from Teams is named, never turned into a Slack mention.
+    expect(allText(renderAlertCard(cases.resolved))).toContain('*Acknowledged* by Carol Danvers');
+  });
+
+  it('escalated: says when and for how long nobody acknowledged it; resolved and dismissed cards cannot be owned', () => {
+    const esc = renderAlertCard(cases.escalated) as never as { blocks: J[] };
+    expect(allText(esc)).toContain('⏰ *Escalated* at <!date^');
+    expect(allText(esc)).toContain('nobody acknowledged it for 30 min');
+    expect(actionIds(esc)).toContain(ACTION.acknowledge);
+    const resolved = renderAlertCard(cases.resolved) as never as { blocks: J[] };
+    expect(allText(resolved)).toContain('Status: *Resolved*');
+    expect(actionIds(resolved)).not.toContain(ACTION.acknowledge);
+    expect(actionIds(resolved)).not.toContain(ACTION.assign);
+    expect(actionIds(renderAlertCard(cases.dismissed) as never)).toEqual([]);
   });
 
   it('removes the buttons that no longer apply and says who did what', () => {

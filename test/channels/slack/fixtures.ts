@@ -64,7 +64,7 @@ export function interactivity(payload: unknown): string {
 let clicks = 0;
 
 /** Every click Slack sends is a new request (its own action_ts), so signed requests never repeat. */
-export function blockAction(opts: { user: string; actionId: string; value?: string; selected?: string; channel?: string; ts?: string; threadTs?: string }) {
+export function blockAction(opts: { user: string; actionId: string; value?: string; selected?: string; selectedUser?: string; blockId?: string; channel?: string; ts?: string; threadTs?: string }) {
   const channel = opts.channel ?? 'C0ALERTS';
   const ts = opts.ts ?? '1700000000.000100';
   return {
@@ -80,9 +80,10 @@ export function blockAction(opts: { user: string; actionId: string; value?: stri
     message: { type: 'message', ts, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}), text: 'card', blocks: [] },
     actions: [
       {
-        type: opts.selected ? 'static_select' : 'button',
+        type: opts.selected ? 'static_select' : opts.selectedUser ? 'users_select' : 'button',
         action_id: opts.actionId,
-        block_id: 'a:al_travel_1:1',
+        block_id: opts.blockId ?? 'a:al_travel_1:1',
+        ...(opts.selectedUser ? { selected_user: opts.selectedUser } : {}),
         action_ts: `1700000001.${String(200 + clicks++).padStart(6, '0')}`,
         ...(opts.value ? { value: opts.value } : {}),
         ...(opts.selected ? { selected_option: { text: { type: 'plain_text', text: 'x' }, value: opts.selected } } : {}),

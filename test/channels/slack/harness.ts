@@ -3,6 +3,7 @@ import type { Logger } from '../../../src/log.js';
 import type { MapRenderer } from '../../../src/render/safe.js';
 import { createSlackIntegration, type SlackIntegration } from '../../../src/channels/slack/index.js';
 import type { ActionsService } from '../../../src/actions/types.js';
+import { createOwnership } from '../../../src/actions/ownership.js';
 import type { StatusInfo } from '../../../src/chat-commands/index.js';
 import { slackSchema } from '../../../src/channels/slack/settings.js';
 import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
@@ -56,6 +57,9 @@ export async function startHarness(opts: {
     await store.saveActionOutcome(o);
     return o;
   });
+  // Acknowledge / assign: the real ownership rules on the test's store (calls recorded in actions.owns).
+  const ownership = createOwnership({ store, log: silentLog });
+  actions.service.own = (req) => (actions.owns.push(req), ownership.take(req));
   const env = slackSchema.parse({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -168,6 +168,12 @@ export async function startFakeSlack(
       return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
     },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
+    // Documented shape: https://<workspace>.slack.com/archives/<channel>/p<ts without the dot>.
+    'chat.getPermalink': (b) => {
+      const m = fake.messages.find((x) => x.channel === b.channel && x.ts === b.message_ts);
+      if (!m) return { ok: false, error: 'message_not_found' };
+      return { ok: true, channel: m.channel, permalink: `https://example.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}` };
+    },
     'conversations.history': (b) => {
       const oldest = Number(b.oldest ?? 0);
       const limit = Math.min(Number(b.limit ?? 100), 999);

@@ -3,8 +3,9 @@ import type { ActionsService } from '../../actions/types.js';
 import { dismissReasonText, type ActionOutcome, type ActionRequest, type Alert } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
-import { VERB_KIND, VERBS, renderAlertCard, type Json, type Verb } from './card.js';
+import { VERB_KIND, VERBS, isOwnerVerb, renderAlertCard, type Json, type OwnerVerb, type Verb } from './card.js';
 import type { ResponderCheck } from './responders.js';
+import type { AssigneeDirectory } from './assignees.js';
 
 /**
  * A click on an alert card button (Action.Execute invoke, or the Action.Submit fallback of old clients).
@@ -20,6 +21,8 @@ export const CardActionData = z.looseObject({
   verb: z.string().max(40).optional(),
   reason: z.string().max(1000).optional(),
   dismissReason: z.string().max(100).optional(),
+  /** Assign…: the Entra object id the people picker returned. */
+  assignee: z.string().max(100).optional(),
 });
 
 /** The `value` of an `adaptiveCard/action` invoke. */
@@ -46,6 +49,8 @@ export interface CardActionDeps {
   now?: () => number;
   /** How long to wait for the action before answering "working on it" (Teams gives up after ~10-15 s). */
   invokeBudgetMs?: number;
+  /** The responders Assign… offers; responders who click are remembered in it by name. */
+  assignees?: AssigneeDirectory;
   /** Called after an action completed (e.g. to drain the outbox now, so everyone's card updates at once). */
   onActionDone?: (alertId: string) => void;
 }
@@ -55,6 +60,9 @@ const INVOKE_TTL_MS = 15 * 60_000;
 export const NOT_RESPONDER =
   'You are not a Vigil responder, so this card is read-only for you. Ask an administrator to add your Entra object id (or your group) to TEAMS_RESPONDERS.';
 
+export const NOT_ASSIGNABLE = 'That person is not a Vigil responder (TEAMS_RESPONDERS), so the alert was not assigned to them.';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createCardActionHandler(deps: CardActionDeps) {
   const now = deps.now ?? Date.now;
   const budget = deps.invokeBudgetMs ?? 8_000;
@@ -63,7 +71,8 @@ export function createCardActionHandler(deps: CardActionDeps) {
   async function render(alert: Alert, opts: { readOnly?: boolean; notice?: string; fresh?: ActionOutcome; working?: boolean } = {}) {
     const view = await deps.store.alertView(alert, deps.dryRun, opts.fresh);
     if (opts.working && view.alert.status === 'open') view.alert = { ...view.alert, status: 'in-progress' };
-    return renderAlertCard(view, { readOnly: opts.readOnly, notice: opts.notice });
+    const assignees = opts.readOnly ? [] : ((await deps.assignees?.list()) ?? []);
+    return renderAlertCard(view, { readOnly: opts.readOnly, notice: opts.notice, assignees });
   }
 
   /** Run one action at most once at a time per alert + kind; a retried invoke id returns the stored outcome. */
@@ -85,6 +94,25 @@ export function createCardActionHandler(deps: CardActionDeps) {
     return p;
   }
 
+  /** Acknowledge / Assign…: the assignee must be a responder too (the people picker offers the whole directory). */
+  async function own(verb: OwnerVerb, alert: Alert, click: CardClick): Promise<CardActionResult> {
+    const by = { platform: 'teams' as const, id: click.user.aadObjectId!, name: click.user.name, entraId: click.user.aadObjectId };
+    let to: ActionRequest['by'] | undefined;
+    if (verb === 'assign') {
+      const assignee = click.data.assignee?.trim() ?? '';
+      if (!GUID.test(assignee)) return { kind: 'card', card: await render(alert, { notice: 'Pick the responder to assign this alert to.' }), executed: false };
+      if (!(await deps.isResponder(assignee))) {
+        deps.log.warn({ alertId: alert.id, user: by.id, assignee }, 'Teams assign to someone who is not a responder: refused');
+        return { kind: 'card', card: await render(alert, { notice: NOT_ASSIGNABLE }), executed: false };
+      }
+      to = { platform: 'teams', id: assignee.toLowerCase(), entraId: assignee.toLowerCase() };
+    }
+    const r = await deps.actions.own({ alertId: alert.id, kind: verb, by, ...(to ? { to } : {}), requestedAt: now() });
+    if (r.status === 'done') deps.onActionDone?.(alert.id);
+    const fresh = (await deps.store.getAlert(alert.id)) ?? alert;
+    return { kind: 'card', card: await render(fresh, r.status === 'done' ? {} : { notice: r.message }), executed: r.status === 'done' };
+  }
+
   return async function handleCardAction(click: CardClick): Promise<CardActionResult> {
     const verb = (click.verb || click.data.verb || '') as Verb;
     if (!Object.values(VERBS).includes(verb))
@@ -97,7 +125,9 @@ export function createCardActionHandler(deps: CardActionDeps) {
       deps.log.warn({ alertId: alert.id, verb, user: click.user.aadObjectId ?? click.user.id }, 'Teams card action refused: not a responder');
       return { kind: 'card', card: await render(alert, { readOnly: true, notice: verb === 'refresh' ? undefined : NOT_RESPONDER }), executed: false };
     }
+    await deps.assignees?.remember(click.user.aadObjectId, click.user.name).catch(() => undefined);
     if (verb === 'refresh') return { kind: 'card', card: await render(alert), executed: false };
+    if (isOwnerVerb(verb)) return own(verb, alert, click);
 
     const kind = VERB_KIND[verb];
     const reason =

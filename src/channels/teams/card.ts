@@ -1,5 +1,7 @@
 import { DISMISS_REASONS, alertLink, liveActions, type ActionKind, type AlertView } from '../../domain/index.js';
 import { SEVERITY_BADGE, SEVERITY_STYLE, STATUS_LABEL, outcomeLine, plain, truncate, utc } from './card-text.js';
+import { ownerBlocks, ownershipActionSet } from './card-owner.js';
+import type { Assignee } from './assignees.js';
 
 /**
  * The Teams alert card: a pure function from AlertView to an Adaptive Card 1.5 (the highest version Teams
@@ -12,11 +14,14 @@ import { SEVERITY_BADGE, SEVERITY_STYLE, STATUS_LABEL, outcomeLine, plain, trunc
  * and dismiss ask for a reason. Old clients that do not know Action.Execute fall back to Action.Submit.
  */
 
-export const VERBS = { notify: 'notify', revoke: 'revoke', suspend: 'suspend', dismiss: 'dismiss', refresh: 'refresh' } as const;
+export const VERBS = { notify: 'notify', revoke: 'revoke', suspend: 'suspend', dismiss: 'dismiss', refresh: 'refresh', acknowledge: 'acknowledge', assign: 'assign' } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
+/** Verbs that change who owns the alert (ownership.ts), not Entra ID. */
+export type OwnerVerb = 'acknowledge' | 'assign';
+export const isOwnerVerb = (v: string): v is OwnerVerb => v === 'acknowledge' || v === 'assign';
 
 /** The action a verb runs (refresh runs none). */
-export const VERB_KIND: Record<Exclude<Verb, 'refresh'>, ActionKind> = {
+export const VERB_KIND: Record<Exclude<Verb, 'refresh' | OwnerVerb>, ActionKind> = {
   notify: 'notify',
   revoke: 'revoke-sessions',
   suspend: 'suspend',
@@ -30,12 +35,14 @@ export interface CardOptions {
   readOnly?: boolean;
   /** A line shown at the top, e.g. "Only responders can act on this alert." */
   notice?: string;
+  /** The responders Assign… offers (none: no Assign…). */
+  assignees?: readonly Assignee[];
 }
 
 const MAX_EVIDENCE = 15;
 const MAX_OUTCOMES = 10;
 
-function executeAction(verb: Verb, title: string, alertId: string, style?: 'positive' | 'destructive', enabled = true): Json {
+export function executeAction(verb: Verb, title: string, alertId: string, style?: 'positive' | 'destructive', enabled = true): Json {
   const data = { vigil: 'alert-action', alertId, verb };
   return {
     type: 'Action.Execute',
@@ -48,7 +55,7 @@ function executeAction(verb: Verb, title: string, alertId: string, style?: 'posi
   };
 }
 
-function confirmCard(title: string, body: Json[], action: Json): Json {
+export function confirmCard(title: string, body: Json[], action: Json): Json {
   return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions: [action] } };
 }
 
@@ -151,6 +158,7 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
     body.push({ type: 'TextBlock', wrap: true, isSubtle: true, text: `**Runbook:** ${plain(alert.runbook, 1000)}` });
   body.push({ type: 'TextBlock', wrap: true, isSubtle: true, spacing: 'Small', text: `🔎 Recent activity: @Vigil activity ${plain(alert.actor.email ?? alert.actor.id, 200)}` });
 
+  body.push(...ownerBlocks(alert));
   const outcomes = [...view.outcomes].sort((a, b) => a.at - b.at).slice(-MAX_OUTCOMES);
   if (outcomes.length > 0)
     body.push({
@@ -159,6 +167,8 @@ export function renderAlertCard(view: AlertView, opts: CardOptions = {}): Json {
       items: outcomes.map((o) => ({ type: 'TextBlock', wrap: true, spacing: 'Small', text: outcomeLine(o) })),
     });
 
+  const owning = opts.readOnly ? undefined : ownershipActionSet(view, opts.assignees ?? []);
+  if (owning) body.push(owning);
   const link = alertLink(alert);
   const actions = [...(opts.readOnly ? [] : responseActions(view)), ...(link ? [{ type: 'Action.OpenUrl', title: plain(link.label, 60), url: link.url }] : [])];
   if (actions.length > 0) body.push({ type: 'ActionSet', actions });

@@ -6,6 +6,7 @@ import { alertSummaryText, renderAlertCard, type Json } from './card.js';
 import type { ConversationStore } from './conversations.js';
 import { withTravelMap } from './map.js';
 import type { MapRenderer } from '../../render/safe.js';
+import type { AssigneeDirectory } from './assignees.js';
 import { TeamsSendError, type TeamsSender } from './sender.js';
 
 /** An alert card as a message activity (summary text for notifications + the Adaptive Card attachment). */
@@ -18,6 +19,8 @@ export function alertActivity(card: Json, summary: string) {
 export interface TeamsChannelOptions {
   sender: TeamsSender;
   conversations: ConversationStore;
+  /** The responders Assign… offers on the card. */
+  assignees?: AssigneeDirectory;
   /** TEAMS_ALERT_CHANNEL. */
   alertChannel: string | undefined;
   log: Logger;
@@ -32,7 +35,7 @@ export interface TeamsChannelOptions {
  */
 export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
   const activity = async (view: AlertView) =>
-    alertActivity(await withTravelMap(renderAlertCard(view), view, { log: opts.log, render: opts.mapRenderer }), alertSummaryText(view));
+    alertActivity(await withTravelMap(renderAlertCard(view, { assignees: await assigneesOf(opts) }), view, { log: opts.log, render: opts.mapRenderer }), alertSummaryText(view));
 
   async function post(view: AlertView): Promise<Record<string, string>> {
     const target = await opts.conversations.alertTarget(opts.alertChannel);
@@ -73,4 +76,8 @@ export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
       }
     },
   };
+}
+
+async function assigneesOf(opts: TeamsChannelOptions) {
+  return (await opts.assignees?.list().catch(() => undefined)) ?? [];
 }

@@ -10,6 +10,7 @@ import { createBotAdapter, registerBotRoute } from './adapter.js';
 import type { BotEndpoints } from './clouds.js';
 import { VigilTeamsBot } from './bot.js';
 import { createCardActionHandler } from './card-actions.js';
+import { createAssigneeDirectory } from './assignees.js';
 import { createTeamsChannel } from './channel.js';
 import type { MapRenderer } from '../../render/safe.js';
 import { teamsReportTarget } from './report.js';
@@ -69,7 +70,9 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
   });
   if (parseResponders(env.TEAMS_RESPONDERS).list.groups.length > 0 && !deps.graph)
     tlog.warn('TEAMS_RESPONDERS names a group, but Entra ID (Graph) is not configured: only listed user ids can act');
+  const assignees = createAssigneeDirectory({ store: deps.store, configured: env.TEAMS_RESPONDERS, now });
   const handleCardAction = createCardActionHandler({
+    assignees,
     store: deps.store,
     actions: deps.actions,
     isResponder,
@@ -90,7 +93,7 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     now,
     sleep: deps.sleep,
   });
-  const channel = createTeamsChannel({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog, mapRenderer: deps.mapRenderer });
+  const channel = createTeamsChannel({ sender, conversations, assignees, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog, mapRenderer: deps.mapRenderer });
   tlog.info({ alertChannel: env.TEAMS_ALERT_CHANNEL ?? '(subscribe)' }, 'Teams bot listening on /api/messages');
   const reportTargets = [teamsReportTarget({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL })];
   return { channel, reportTargets, stop: async () => undefined };

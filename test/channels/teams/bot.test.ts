@@ -113,6 +113,38 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     expect(bot.actionsDone).toContain('al-suspend');
   });
 
+  it('acknowledge: a responder takes the alert (stored, audited), the answer is the card naming them; a non-responder is refused', async () => {
+    await bot.store.saveAlerts([sampleAlert({ id: 'al-ack' })]);
+    const refused = await bot.send(invoke('acknowledge', { alertId: 'al-ack' }, OUTSIDER));
+    expect(JSON.stringify(refused.body)).toContain('You are not a Vigil responder');
+    expect((await bot.store.getAlert('al-ack'))!.owner).toBeUndefined();
+    expect(await bot.store.listAudit('al-ack')).toEqual([]);
+
+    const res = await bot.send(invoke('acknowledge', { alertId: 'al-ack' }));
+    const alert = (await bot.store.getAlert('al-ack'))!;
+    expect(alert).toMatchObject({ status: 'acknowledged', owner: { who: { platform: 'teams', id: RESPONDER, name: 'Alice Admin' } } });
+    expect((await bot.store.listAudit('al-ack')).map((l) => [l.what, l.outcome])).toEqual([['acknowledge', 'done']]);
+    const card = JSON.stringify(res.body!.value);
+    expect(card).toContain('👤 **Acknowledged** by Alice Admin');
+    expect(card).not.toContain('"verb":"acknowledge"');
+    // Alice clicked, so Teams told us her name: Assign… now offers her by name.
+    expect(card).toContain(`{"title":"Alice Admin","value":"${RESPONDER}"}`);
+    expect(bot.actionsDone).toContain('al-ack');
+  });
+
+  it('assign: to a responder works; to someone who is not a responder (or not an id) is refused and changes nothing', async () => {
+    await bot.store.saveAlerts([sampleAlert({ id: 'al-assign' })]);
+    const outsider = await bot.send(invoke('assign', { alertId: 'al-assign', assignee: OUTSIDER }));
+    expect(JSON.stringify(outsider.body)).toContain('That person is not a Vigil responder (TEAMS_RESPONDERS)');
+    const junk = await bot.send(invoke('assign', { alertId: 'al-assign', assignee: '<at>everyone</at>' }));
+    expect(JSON.stringify(junk.body)).toContain('Pick the responder to assign this alert to.');
+    expect((await bot.store.getAlert('al-assign'))!.owner).toBeUndefined();
+
+    await bot.send(invoke('assign', { alertId: 'al-assign', assignee: RESPONDER.toUpperCase() }));
+    const alert = (await bot.store.getAlert('al-assign'))!;
+    expect(alert.owner).toMatchObject({ who: { platform: 'teams', id: RESPONDER }, assignedBy: { platform: 'teams', id: RESPONDER } });
+  });
+
   it('suspend without a reason is not executed', async () => {
     await bot.store.saveAlerts([sampleAlert({ id: 'al-noreason' })]);
     const before = bot.actions.calls.length;

@@ -3,6 +3,16 @@ import { expectGolden } from '../../fixtures/golden.js';
 import { renderAlertCard } from '../../../src/channels/teams/card.js';
 import { TeamsCard, assertTeamsCard } from './card-schema.js';
 import { adaptiveCardProblems, outcome, sampleView } from './fixtures.js';
+import { TEAMS_T0 } from '../../fixtures/alert.js';
+
+const T = TEAMS_T0 - 40 * 60_000;
+const MIN = 60_000;
+const RESPONDER_ID = '00000000-0000-0000-0000-00000000a11c';
+const OTHER_ID = '00000000-0000-0000-0000-000000000b0b';
+const ASSIGNEES = [
+  { id: RESPONDER_ID, name: 'Alice Admin' },
+  { id: OTHER_ID, name: 'Entra user 00000000…' },
+];
 
 const golden = (name: string, value: unknown) => expectGolden(new URL('./golden/', import.meta.url), name, value);
 
@@ -27,22 +37,52 @@ const cases = {
   'actioned-suspended': sampleView({ outcomes: [outcome('notify', 'done'), outcome('suspend', 'done', { at: Date.UTC(2026, 10, 21, 14, 9) })] }, { status: 'actioned' }),
   'dry-run': sampleView({ dryRun: true, outcomes: [outcome('revoke-sessions', 'dry-run', { message: 'dry run: nothing was changed' })] }),
   dismissed: sampleView({ outcomes: [outcome('dismiss', 'done', { message: 'false-positive: travelling with a VPN' })] }, { status: 'dismissed' }),
+  acknowledged: sampleView({}, { status: 'acknowledged', owner: { who: { platform: 'teams', id: RESPONDER_ID, name: 'Alice Admin', entraId: RESPONDER_ID }, at: T + 5 * MIN } }),
+  assigned: sampleView({}, {
+    status: 'acknowledged',
+    owner: { who: { platform: 'teams', id: OTHER_ID, entraId: OTHER_ID }, at: T + 9 * MIN, assignedBy: { platform: 'teams', id: RESPONDER_ID, name: 'Alice Admin' } },
+  }),
+  escalated: sampleView({}, { createdAt: T, escalation: { level: 2, remindedAt: T + 15 * MIN, escalatedAt: T + 30 * MIN } }),
+  resolved: sampleView(
+    { outcomes: [outcome('revoke-sessions', 'done', { at: T + 20 * MIN })] },
+    { status: 'actioned', owner: { who: { platform: 'slack', id: 'U0BOB', name: 'bob' }, at: T + 3 * MIN } },
+  ),
 };
+
 
 describe('Teams alert card', () => {
   for (const [name, view] of Object.entries(cases)) {
     it(`${name}: matches the golden card and is valid Adaptive Card 1.5`, () => {
-      const card = renderAlertCard(view);
+      const card = renderAlertCard(view, { assignees: ASSIGNEES });
       golden(`alert-${name}`, card);
       expect(adaptiveCardProblems(card)).toEqual([]);
       expect(() => assertTeamsCard(card)).not.toThrow();
     });
   }
 
+  it('acknowledge and assign: Acknowledge until someone owns it, Assign… (people picker) while unresolved, owner named', () => {
+    const open = renderAlertCard(cases.open, { assignees: ASSIGNEES }) as J;
+    const assign = flatActions(open).find((a) => a.type === 'Action.ShowCard' && a.title === 'Assign…')!;
+    expect(assign.card.body[0]).toMatchObject({ type: 'Input.ChoiceSet', id: 'assignee', isRequired: true, choices: [{ title: 'Alice Admin', value: RESPONDER_ID }, { title: 'Entra user 00000000…', value: OTHER_ID }] });
+    expect(assign.card.actions[0]).toMatchObject({ verb: 'assign', data: { alertId: 'al_impossible_travel_1' } });
+    // Nobody to offer (no responder known by id yet): no Assign…, Acknowledge stays.
+    expect(verbs(renderAlertCard(cases.open) as J)).toEqual(['acknowledge', 'notify', 'revoke', 'suspend', 'dismiss']);
+    const acked = renderAlertCard(cases.acknowledged, { assignees: ASSIGNEES }) as J;
+    expect(verbs(acked)).not.toContain('acknowledge');
+    expect(verbs(acked)).toContain('assign');
+    expect(JSON.stringify(acked)).toContain('👤 **Acknowledged** by Alice Admin since 2026-11-21 13:27 UTC');
+    expect(JSON.stringify(renderAlertCard(cases.assigned))).toContain(`👤 **Assigned** to Entra user ${OTHER_ID.slice(0, 8)}… by Alice Admin`);
+    expect(JSON.stringify(renderAlertCard(cases.escalated))).toContain('⏰ **Escalated** at 2026-11-21 13:52 UTC: nobody acknowledged it for 30 min');
+    const resolved = renderAlertCard(cases.resolved) as J;
+    expect(verbs(resolved)).not.toContain('acknowledge');
+    expect(verbs(resolved)).not.toContain('assign');
+    expect(JSON.stringify(resolved)).toContain('"value":"Resolved"');
+  });
+
   it('open: offers notify, revoke (confirmed), suspend (confirmed with a required reason) and dismiss (with reason)', () => {
     const card = renderAlertCard(cases.open) as J;
-    expect(verbs(card)).toEqual(['notify', 'revoke', 'suspend', 'dismiss']);
-    const showCards = flatActions(card).filter((a) => a.type === 'Action.ShowCard');
+    expect(verbs(card)).toEqual(['acknowledge', 'notify', 'revoke', 'suspend', 'dismiss']);
+    const showCards = flatActions(card).filter((a) => a.type === 'Action.ShowCard' && a.title !== 'Assign…');
     expect(showCards.map((s) => s.title)).toEqual(['Require re-sign-in', 'Suspend user', 'Dismiss']);
     const suspend = showCards[1]!;
     expect(suspend.card.body.find((b: J) => b.type === 'Input.Text')).toMatchObject({ id: 'reason', isRequired: true });
@@ -58,7 +98,7 @@ describe('Teams alert card', () => {
 
   it('an alert about a source IP (password spray) offers only dismiss (same rule as Slack)', () => {
     const card = renderAlertCard(sampleView({}, { detection: 'password-spray', actor: { id: 'ip:105.112.33.7', name: '105.112.33.7' } })) as J;
-    expect(verbs(card)).toEqual(['dismiss']);
+    expect(verbs(card)).toEqual(['acknowledge', 'dismiss']);
   });
 
   it('after notify only, the other actions stay available (same rule as Slack)', () => {
@@ -75,7 +115,7 @@ describe('Teams alert card', () => {
   it('in progress: buttons are shown disabled', () => {
     const card = renderAlertCard(cases['in-progress']) as J;
     const exec = flatActions(card).filter((a) => a.type === 'Action.Execute');
-    expect(exec.length).toBe(4);
+    expect(exec.length).toBe(5);
     expect(exec.every((a) => a.isEnabled === false)).toBe(true);
   });
 
@@ -93,7 +133,7 @@ describe('Teams alert card', () => {
     expect(text).toContain('Dry run: nothing was changed (revoke sessions');
     expect(text).not.toContain('Sessions revoked (re-sign-in required) by');
     // the revoke button is gone (already simulated), the others remain
-    expect(verbs(renderAlertCard(cases['dry-run']) as J)).toEqual(['notify', 'suspend', 'dismiss']);
+    expect(verbs(renderAlertCard(cases['dry-run']) as J)).toEqual(['acknowledge', 'notify', 'suspend', 'dismiss']);
   });
 
   it('a failed action keeps its button and says it failed', () => {

@@ -1,11 +1,11 @@
 /**
  * The chat command grammar shared by Slack (`/vigil ...`) and Teams (bot messages):
- *   activity <email | account id | @user> [7d]   alerts [open | all]   status   help
+ *   activity <email | account id | @user> [7d]   alerts [open | all | mine]   status   help
  * Anything else is "help" with the reason, so a typo gets usage text, never an error.
  */
 export type Command =
   | { kind: 'activity'; who: string; days: number }
-  | { kind: 'alerts'; openOnly: boolean }
+  | { kind: 'alerts'; openOnly: boolean; mine?: boolean }
   | { kind: 'status' }
   | { kind: 'help'; problem?: string };
 
@@ -36,9 +36,9 @@ export function parseCommand(text: string): Command {
       return rest.length === 0 ? { kind: 'status' } : { kind: 'help', problem: '`status` takes no arguments.' };
     case 'alerts': {
       const arg = (rest[0] ?? 'open').toLowerCase();
-      if (rest.length > 1 || (arg !== 'open' && arg !== 'all'))
-        return { kind: 'help', problem: '`alerts` takes `open` (the default) or `all`.' };
-      return { kind: 'alerts', openOnly: arg === 'open' };
+      if (rest.length > 1 || (arg !== 'open' && arg !== 'all' && arg !== 'mine'))
+        return { kind: 'help', problem: '`alerts` takes `open` (the default), `all` or `mine`.' };
+      return arg === 'mine' ? { kind: 'alerts', openOnly: true, mine: true } : { kind: 'alerts', openOnly: arg === 'open' };
     }
     case 'activity': {
       const [who, period, ...extra] = rest;
@@ -65,7 +65,7 @@ function stripMailto(s: string): string {
 
 export const USAGE: ReadonlyArray<{ syntax: string; what: string }> = [
   { syntax: 'activity <email | @user> [7d]', what: "a user's recent Atlassian activity: sign-ins by country and IP, admin actions, impersonations, open alerts" },
-  { syntax: 'alerts [open | all]', what: 'the newest alerts (open ones by default)' },
+  { syntax: 'alerts [open | all | mine]', what: 'the newest alerts (open ones by default; mine: the unresolved alerts you acknowledged or were assigned)' },
   { syntax: 'status', what: 'last sweep, cursor age, store and integrations' },
   { syntax: 'help', what: 'this help' },
 ];

@@ -1,4 +1,4 @@
-import { isUnresolved, type Alert } from '../domain/index.js';
+import { isUnresolved, type Alert, type Responder } from '../domain/index.js';
 import type { Store } from '../store/store.js';
 import { summarizeActivity, type ActivityReport } from './activity.js';
 import { listAlerts, type AlertsReport } from './alerts.js';
@@ -17,6 +17,8 @@ export interface CommandDeps {
   store: Store;
   status: () => Promise<StatusInfo>;
   now?: () => number;
+  /** Who asked (their platform id): `alerts mine` lists the alerts they own. */
+  caller?: Responder;
   /** Most alerts scanned for a listing (newest by lastSeen). */
   scanLimit?: number;
 }
@@ -42,7 +44,9 @@ export async function runCommand(cmd: Command, deps: CommandDeps): Promise<Comma
       return buildStatus(await deps.store.getLastSweep(), await deps.status(), now);
     case 'alerts': {
       const open = (e: { status: string }) => isUnresolved(e.status);
-      return listAlerts(await loadAlerts(deps.store, cmd.openOnly ? open : () => true, max), { openOnly: cmd.openOnly });
+      if (cmd.mine && !deps.caller) return { kind: 'help', problem: '`alerts mine` needs to know who you are; ask from Slack or Teams.', usage: USAGE };
+      const mine = cmd.mine ? deps.caller : undefined;
+      return listAlerts(await loadAlerts(deps.store, cmd.openOnly ? open : () => true, max), { openOnly: cmd.openOnly, ...(mine ? { mine } : {}) });
     }
     case 'activity': {
       const activity = await deps.store.readActivity(cmd.who);

@@ -68,7 +68,7 @@ export function registerSlashCommand(app: App, deps: CommandDeps): void {
       }
     }
     try {
-      const result = await runCommand(cmd, { store: deps.store, status: deps.status, now: deps.now });
+      const result = await runCommand(cmd, { store: deps.store, status: deps.status, now: deps.now, caller: { platform: 'slack', id: parsed.data.user_id } });
       await reply(renderCommandResult(result, SLASH_COMMAND));
     } catch (err) {
       deps.log.error({ err: (err as Error).message, command: cmd.kind }, '/vigil failed');

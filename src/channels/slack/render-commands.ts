@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ActivityReport, AlertsReport, CommandResult, HelpReport, StatusReport } from '../../chat-commands/index.js';
 import { EXPORT_USAGE, formatAge } from '../../chat-commands/index.js';
+import { STATUS_LABEL } from '../../domain/index.js';
 import { SEVERITY_EMOJI, type SlackMessage } from './blocks.js';
 import { LIMITS, esc, fitLines, plain, slackDate } from './text.js';
 
@@ -45,9 +46,10 @@ function renderActivity(r: ActivityReport): SlackMessage {
 }
 
 function renderAlerts(r: AlertsReport): SlackMessage {
-  const what = r.openOnly ? 'open alerts' : 'alerts';
+  const what = r.mine ? 'unresolved alerts of yours' : r.openOnly ? 'open alerts' : 'alerts';
   if (r.total === 0) return { text: `No ${what}.`, blocks: [section(`No ${what}. 🎉`)] };
-  const lines = r.alerts.map((a) => `• ${SEVERITY_EMOJI[a.severity]} *${esc(a.title, 300)}* · ${a.status} · ${slackDate(a.lastSeen)} · \`${esc(a.id, 80)}\``);
+  const owner = (a: AlertsReport['alerts'][number]) => (a.owner && !r.mine ? ` · 👤 ${esc(a.owner, 200)}` : '');
+  const lines = r.alerts.map((a) => `• ${SEVERITY_EMOJI[a.severity]} *${esc(a.title, 300)}* · ${STATUS_LABEL[a.status]}${owner(a)} · ${slackDate(a.lastSeen)} · \`${esc(a.id, 80)}\``);
   const shown = r.alerts.length < r.total ? ` (newest ${r.alerts.length} shown)` : '';
   return { text: `${r.total} ${what}`, blocks: [section(`*${r.total} ${what}*${shown}\n${lines.join('\n')}`)] };
 }

@@ -103,5 +103,6 @@ export async function handleCommandText(ctx: TurnContext, text: string, deps: Me
     ]);
   }
   if (withMention) parsed = parseCommand(await resolveMentions(ctx, text, deps.log));
-  return renderCommandCard(await runCommand(parsed, { store: deps.store, status: deps.status, now: deps.now }));
+  const caller = a.from.aadObjectId ? { platform: 'teams' as const, id: a.from.aadObjectId } : undefined;
+  return renderCommandCard(await runCommand(parsed, { store: deps.store, status: deps.status, now: deps.now, ...(caller ? { caller } : {}) }));
 }

@@ -3,7 +3,8 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Logger } from '../../log.js';
 import type { AlertChannel, AlertView, PriorDelivery } from '../../domain/index.js';
 import { alertSummaryText, renderAlertCard, type Json } from './card.js';
-import type { ConversationStore } from './conversations.js';
+import type { ConversationStore, StoredConversation } from './conversations.js';
+import { teamsFollowUps } from './follow-ups.js';
 import { withTravelMap } from './map.js';
 import type { MapRenderer } from '../../render/safe.js';
 import type { AssigneeDirectory } from './assignees.js';
@@ -21,6 +22,8 @@ export interface TeamsChannelOptions {
   conversations: ConversationStore;
   /** The responders Assign… offers on the card. */
   assignees?: AssigneeDirectory;
+  /** TEAMS_ESCALATION_CHANNEL: where alerts nobody acknowledged are escalated. */
+  escalationChannel?: string;
   /** TEAMS_ALERT_CHANNEL. */
   alertChannel: string | undefined;
   log: Logger;
@@ -36,6 +39,8 @@ export interface TeamsChannelOptions {
 export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
   const activity = async (view: AlertView) =>
     alertActivity(await withTravelMap(renderAlertCard(view, { assignees: await assigneesOf(opts) }), view, { log: opts.log, render: opts.mapRenderer }), alertSummaryText(view));
+  const followUps = (view: AlertView, ref: Record<string, string>, conv: StoredConversation | undefined) =>
+    teamsFollowUps(view, ref, conv, { sender: opts.sender, conversations: opts.conversations, escalationChannel: opts.escalationChannel, log: opts.log });
 
   async function post(view: AlertView): Promise<Record<string, string>> {
     const target = await opts.conversations.alertTarget(opts.alertChannel);
@@ -49,7 +54,7 @@ export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
     try {
       const activityId = await opts.sender.post(ref, await activity(view));
       if (!activityId) opts.log.warn({ alertId: view.alert.id }, 'Teams returned no activity id: this card cannot be updated later');
-      return { conversationId: target.id, activityId: activityId ?? '' };
+      return followUps(view, { conversationId: target.id, activityId: activityId ?? '' }, target);
     } catch (err) {
       if (err instanceof TeamsSendError && err.status === 403) await opts.conversations.markInactive(target.id);
       throw err;
@@ -66,7 +71,7 @@ export function createTeamsChannel(opts: TeamsChannelOptions): AlertChannel {
       if (!conv) return post(view);
       try {
         await opts.sender.update(conv.reference as Partial<ConversationReference>, activityId, await activity(view));
-        return { conversationId, activityId };
+        return followUps(view, { ...previous.ref, conversationId, activityId }, conv);
       } catch (err) {
         if (err instanceof TeamsSendError && err.status === 404) {
           opts.log.warn({ alertId: view.alert.id }, 'Teams alert message no longer exists; posting a new one');

@@ -93,7 +93,7 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
     now,
     sleep: deps.sleep,
   });
-  const channel = createTeamsChannel({ sender, conversations, assignees, alertChannel: env.TEAMS_ALERT_CHANNEL, log: tlog, mapRenderer: deps.mapRenderer });
+  const channel = createTeamsChannel({ sender, conversations, assignees, alertChannel: env.TEAMS_ALERT_CHANNEL, escalationChannel: env.TEAMS_ESCALATION_CHANNEL, log: tlog, mapRenderer: deps.mapRenderer });
   tlog.info({ alertChannel: env.TEAMS_ALERT_CHANNEL ?? '(subscribe)' }, 'Teams bot listening on /api/messages');
   const reportTargets = [teamsReportTarget({ sender, conversations, alertChannel: env.TEAMS_ALERT_CHANNEL })];
   return { channel, reportTargets, stop: async () => undefined };

@@ -11,6 +11,8 @@ export const teamsSchema = z
     MICROSOFT_APP_PASSWORD: optStr,
     MICROSOFT_APP_TENANT_ID: optStr,
     TEAMS_ALERT_CHANNEL: optStr,
+    /** Where alerts nobody acknowledged are escalated (VIGIL_ACK_TIMEOUT): a channel id or name the bot has seen. */
+    TEAMS_ESCALATION_CHANNEL: optStr,
     /** Responders: Entra user object ids and/or `group:<object id>` (members may act; needs Graph GroupMember.Read.All). */
     TEAMS_RESPONDERS: list,
     /** More tenant ids whose activities the bot serves, besides MICROSOFT_APP_TENANT_ID (others are refused). */

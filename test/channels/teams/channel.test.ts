@@ -179,3 +179,44 @@ describe('TEAMS_ALERT_CHANNEL', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('Teams reminders that escalate', () => {
+  let bot: Bot;
+  withBot((b) => (bot = b), { env: { TEAMS_ALERT_CHANNEL: 'security-alerts', TEAMS_ESCALATION_CHANNEL: CHANNEL_ID } });
+  const T = Date.UTC(2026, 10, 21, 13, 0);
+  const MIN = 60_000;
+  const THREAD = `${CHANNEL_ID};messageid=1700000000444`;
+  const prior = { channel: 'teams', alertId: 'al_impossible_travel_1', revision: 1, ref: { conversationId: CHANNEL_ID, activityId: '1700000000444' }, attempts: 0 };
+
+  it('level 1 replies in the card thread, level 2 posts to the escalation channel, each once; none once someone owns it', async () => {
+    expect((await bot.send(install())).status).toBe(200);
+    nockBotToken();
+    const texts: Array<[string, string]> = [];
+    const record = (to: string) => (uri: string) => path(to)(uri);
+    connector().put(path(CHANNEL_ID, '/1700000000444')).times(4).reply(200, { id: '1700000000444' });
+    connector()
+      .post(record(THREAD), (b) => (texts.push(['thread', b.text]), true))
+      .times(3)
+      .reply(201, { id: 'r1' });
+    connector()
+      .post(record(CHANNEL_ID), (b) => (texts.push(['escalation', b.text]), true))
+      .times(2)
+      .reply(201, { id: 'e1' });
+
+    const reminded = sampleView({}, { createdAt: T, revision: 2, escalation: { level: 1, remindedAt: T + 15 * MIN } });
+    const ref1 = await bot.channel.deliver(reminded, prior);
+    expect(ref1).toMatchObject({ conversationId: CHANNEL_ID, activityId: '1700000000444', escalated: '1' });
+    expect(texts).toEqual([['thread', expect.stringContaining('has not been acknowledged for 15 min')]]);
+
+    const escalated = sampleView({}, { createdAt: T, revision: 3, escalation: { level: 2, remindedAt: T + 15 * MIN, escalatedAt: T + 30 * MIN } });
+    const ref2 = await bot.channel.deliver(escalated, { ...prior, ref: ref1 });
+    await bot.channel.deliver(escalated, { ...prior, ref: ref2 });
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toEqual(['escalation', expect.stringContaining('**Escalation**: the **high** alert')]);
+
+    const owned = sampleView({}, { createdAt: T, revision: 4, status: 'acknowledged', owner: { who: { platform: 'teams', id: RESPONDER, name: 'Alice Admin' }, at: T + 31 * MIN }, escalation: escalated.alert.escalation });
+    const ref3 = await bot.channel.deliver(owned, { ...prior, ref: ref2 });
+    expect(texts.slice(2)).toEqual([['thread', expect.stringContaining('👤 **Acknowledged** by Alice Admin')]]);
+    expect(ref3.ownerAt).toBe(String(T + 31 * MIN));
+  });
+});

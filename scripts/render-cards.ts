@@ -87,4 +87,9 @@ const slack = read('test/channels/slack/golden/alert-open.json') as { blocks: an
 await shoot(slackMessagePage(slack), 'slack-card.png');
 writeFileSync(new URL('slack-card.block-kit-builder.url', out), `${blockKitBuilderUrl(slack)}\n`);
 await shoot(teamsPage(read('test/channels/teams/golden/alert-open.json')), 'teams-card.png');
-console.log(`wrote ${new URL('slack-card.png', out).pathname}, teams-card.png and slack-card.block-kit-builder.url`);
+// The responder workflow's card states (docs/responder-workflow.md), from the same golden cards.
+for (const state of ['acknowledged', 'assigned', 'escalated', 'resolved']) {
+  await shoot(slackMessagePage(read(`test/channels/slack/golden/alert-${state}.json`) as { blocks: any[] }), `slack-card-${state}.png`);
+  await shoot(teamsPage(read(`test/channels/teams/golden/alert-${state}.json`)), `teams-card-${state}.png`);
+}
+console.log(`wrote ${new URL('slack-card.png', out).pathname}, teams-card.png, the workflow states and slack-card.block-kit-builder.url`);

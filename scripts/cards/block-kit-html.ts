@@ -17,6 +17,10 @@ export function mrkdwn(src: string): string {
   s = s.replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, (_m, fallback: string) => `\u0001${fallback}\u0002`);
   s = s.replace(/<(https?:[^|>]+)\|([^>]*)>/g, (_m, url: string, label: string) => `\u0003${url}\u0004${label}\u0005`);
   s = s.replace(/<(https?:[^>]+)>/g, (_m, url: string) => `\u0003${url}\u0004${url}\u0005`);
+  // User mentions render as the person's name; the pictures use the ids' lower-cased tails (U0ALICE → @alice).
+  s = s.replace(/<@[UW]0?([A-Z0-9]+)>/g, (_m, id: string) => `\u0006@${id.toLowerCase()}\u0007`);
+  s = s.replace(/<!subteam\^S0?([A-Z0-9]+)>/g, (_m, id: string) => `\u0006@${id.toLowerCase()}\u0007`);
+  s = s.replace(/<#C0?([A-Z0-9]+)>/g, (_m, id: string) => `\u0006#${id.toLowerCase()}\u0007`);
   // Slack escapes &, < and > in text; decode then re-escape for HTML.
   s = esc(s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
   s = s
@@ -25,6 +29,7 @@ export function mrkdwn(src: string): string {
     .replace(/(^|[\s(])~([^~\n]+)~/g, '$1<s>$2</s>')
     .replace(/\u0001([^\u0002]*)\u0002/g, '<span class="date">$1</span>')
     .replace(/\u0003([^\u0004]*)\u0004([^\u0005]*)\u0005/g, '<a href="$1">$2</a>')
+    .replace(/\u0006([^\u0007]*)\u0007/g, '<span class="mention">$1</span>')
     .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => `<code>${esc(codes[Number(i)]!)}</code>`)
     .replace(/\n/g, '<br>');
   return s;
@@ -34,6 +39,7 @@ const text = (t: Text | string | undefined) => (t === undefined ? '' : typeof t 
 
 function element(e: Element): string {
   if (e.type === 'button') return `<span class="button ${e.style ?? ''}">${text(e.text)}</span>`;
+  if (e.type === 'users_select') return `<span class="button select">${text(e.placeholder)} <span class="caret">▾</span></span>`;
   if (e.type === 'static_select') return `<span class="button select">${text(e.placeholder)} <span class="caret">▾</span></span>`;
   if (e.type === 'mrkdwn' || e.type === 'plain_text') return `<span>${text(e as Text)}</span>`;
   if (e.type === 'image') return '';
@@ -68,6 +74,7 @@ body { margin: 0; background: #fff; font: 15px/1.46 'Lato', 'DejaVu Sans', sans-
 .section { margin: 4px 0; } .fields { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 16px; margin-top: 8px; }
 .context { color: #616061; font-size: 13px; display: flex; flex-direction: column; gap: 2px; margin: 8px 0; }
 .actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0 4px; }
+.mention { background: #e8f5fa; color: #1264a3; border-radius: 3px; padding: 0 2px; }
 .button { border: 1px solid #c4c4c4; border-radius: 4px; padding: 3px 12px; font-weight: 700; font-size: 14px; background: #fff; }
 .button.primary { background: #007a5a; border-color: #007a5a; color: #fff; } .button.danger { background: #e01e5a; border-color: #e01e5a; color: #fff; }
 .caret { color: #616061; }

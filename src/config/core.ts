@@ -2,35 +2,25 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { bool, duration, int, list, need, optStr, optUrl, parseDuration, ALWAYS } from '../lib/settings.js';
 
-const MAX_LEARN_MS = 180 * 86_400_000;
-const learnWindow = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    const s = (v ?? '').trim().toLowerCase();
-    if (s === 'off' || s === '0') return 0;
-    const ms = parseDuration(s === '' ? '30d' : s);
-    if (ms === undefined || ms > MAX_LEARN_MS) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration up to 180d (Atlassian keeps 180 days), e.g. 30d, or 0/off to go live at once' });
-      return z.NEVER;
-    }
-    return ms;
-  });
+/** A duration (the default when unset) within [min, max] ms, or 0 for `0`/`off`. */
+const offOrDuration = (dflt: string, min: number, max: number, message: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? '').trim().toLowerCase();
+      if (s === 'off' || s === '0') return 0;
+      const ms = parseDuration(s === '' ? dflt : s);
+      if (ms === undefined || ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
+const learnWindow = offOrDuration('30d', 0, 180 * 86_400_000, 'must be a duration up to 180d (Atlassian keeps 180 days), e.g. 30d, or 0/off to go live at once');
 /** VIGIL_ACK_TIMEOUT: a duration of at least a minute (default 15m), or 0/off for no reminders. */
-const ackTimeout = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    const s = (v ?? '').trim().toLowerCase();
-    if (s === 'off' || s === '0') return 0;
-    const ms = parseDuration(s === '' ? '15m' : s);
-    if (ms === undefined || ms < 60_000 || ms > 7 * 86_400_000) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 7d, e.g. 15m, or 0/off for no reminders' });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const ackTimeout = offOrDuration('15m', 60_000, 7 * 86_400_000, 'must be a duration from 1m to 7d, e.g. 15m, or 0/off for no reminders');
 
 /** Service, store, scheduler and Atlassian source settings. */
 export const coreSchema = z

@@ -6,12 +6,12 @@ import type { ActionsService } from '../../../src/actions/types.js';
 import { createOwnership } from '../../../src/actions/ownership.js';
 import type { StatusInfo } from '../../../src/chat-commands/index.js';
 import { slackSchema } from '../../../src/channels/slack/settings.js';
-import type { ActionOutcome, ActionRequest } from '../../../src/domain/index.js';
+import type { ActionOutcome, ActionRequest, Alert } from '../../../src/domain/index.js';
 import { closeServer, createHttpApp, listen } from '../../../src/runtime/server.js';
 import { createMemoryKV } from '../../../src/store/kv.js';
 import { createStore, type Store } from '../../../src/store/store.js';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, baseUrl, fakeActions, outcome, silentLog } from './fixtures.js';
+import { BOT_TOKEN, SIGNING_SECRET, baseUrl, fakeActions, outcome, sampleAlert, silentLog } from './fixtures.js';
 
 export interface Harness {
   url: string;
@@ -107,4 +107,16 @@ export async function startHarness(opts: {
       await slack.close();
     },
   };
+}
+
+/** Where seedCard puts the card of al_travel_1. */
+export const SEEDED_CARD = { channel: 'C0ALERTS', ts: '1700000000.000001' };
+
+/** Seed a delivered alert: stored, and its card posted at C0ALERTS/1700000000.000001. */
+export async function seedCard(harness: Harness, over: Partial<Alert> = {}): Promise<Alert> {
+  const alert = sampleAlert(over);
+  await harness.store.saveAlerts([alert]);
+  await harness.store.saveDelivery({ channel: 'slack', alertId: alert.id, revision: 1, ref: SEEDED_CARD, attempts: 0, deliveredAt: 1 });
+  harness.slack.seed({ ...SEEDED_CARD, text: alert.title });
+  return alert;
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/channels/slack/ids.js';
 import { blockAction, interactivity, outcome, postSigned, sampleAlert, slashCommand } from './fixtures.js';
-import { startHarness, type Harness } from './harness.js';
+import { SEEDED_CARD, seedCard, startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 /** A `/vigil` command whose response_url is the fake Slack's (read back with h.slack.replies('cmd')). */
@@ -11,15 +11,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const CARD = { channel: 'C0ALERTS', ts: '1700000000.000001' };
-/** Seed a delivered alert: stored, and its card posted at C0ALERTS/1700000000.000001. */
-async function seedAlert(harness: Harness, over = {}) {
-  const alert = sampleAlert(over);
-  await harness.store.saveAlerts([alert]);
-  await harness.store.saveDelivery({ channel: 'slack', alertId: alert.id, revision: 1, ref: CARD, attempts: 0, deliveredAt: 1 });
-  harness.slack.seed({ ...CARD, text: alert.title });
-  return alert;
-}
+const CARD = SEEDED_CARD;
+const seedAlert = seedCard;
 const click = (user: string, actionId: string, extra: Record<string, string> = {}) =>
   interactivity(blockAction({ user, actionId, value: 'al_travel_1', ...CARD, ...extra }));
 

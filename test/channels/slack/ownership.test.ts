@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/channels/slack/ids.js';
 import { blockAction, interactivity, postSigned, sampleAlert } from './fixtures.js';
-import { startHarness, type Harness } from './harness.js';
+import { SEEDED_CARD, seedCard, startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -9,14 +9,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const CARD = { channel: 'C0ALERTS', ts: '1700000000.000001' };
-async function seedAlert(harness: Harness, over = {}) {
-  const alert = sampleAlert(over);
-  await harness.store.saveAlerts([alert]);
-  await harness.store.saveDelivery({ channel: 'slack', alertId: alert.id, revision: 1, ref: CARD, attempts: 0, deliveredAt: 1 });
-  harness.slack.seed({ ...CARD, text: alert.title });
-  return alert;
-}
+const CARD = SEEDED_CARD;
+const seedAlert = seedCard;
 const acknowledge = (user: string) => interactivity(blockAction({ user, actionId: ACTION.acknowledge, value: 'al_travel_1', ...CARD }));
 const assign = (user: string, to: string, blockId?: string) =>
   interactivity(blockAction({ user, actionId: ACTION.assign, selectedUser: to, ...(blockId ? { blockId } : {}), ...CARD }));

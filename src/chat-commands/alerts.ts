@@ -9,7 +9,7 @@ export interface AlertsReport {
   mine?: boolean;
   /** How many alerts matched before the list was cut to `limit`. */
   total: number;
-  alerts: Array<{ id: string; title: string; severity: Severity; detection: string; status: AlertStatus; lastSeen: number; who: string; owner?: string }>;
+  alerts: Array<{ id: string; title: string; severity: Severity; detection: string; status: AlertStatus; lastSeen: number; who: string; ownedBy?: string }>;
 }
 
 /** The newest alerts first (open ones when openOnly), most severe first on the same time. Pure. */
@@ -32,5 +32,5 @@ export function listAlerts(alerts: Alert[], opts: { openOnly: boolean; limit?: n
 /** What a listing shows of one alert (also the home's alert lines). */
 export function alertLine(a: Alert): AlertsReport['alerts'][number] {
   const who = a.actor.email ?? a.actor.name ?? a.actor.id;
-  return { id: a.id, title: a.title, severity: a.severity, detection: a.detection, status: a.status, lastSeen: a.lastSeen, who, ...(a.owner ? { owner: ownerText(a.owner) } : {}) };
+  return { id: a.id, title: a.title, severity: a.severity, detection: a.detection, status: a.status, lastSeen: a.lastSeen, who, ...(a.owner ? { ownedBy: ownerText(a.owner) } : {}) };
 }

@@ -29,7 +29,7 @@ describe('/vigil alerts mine', () => {
     expect((await runCommand(cmd, { store, status })).kind).toBe('help');
     // The open list names owners.
     const open = await runCommand(parseCommand('alerts'), { store, status });
-    expect(open.kind === 'alerts' && open.alerts.find((a) => a.id === 'bobs')?.owner).toBe('Acknowledged by slack:U0BOB');
+    expect(open.kind === 'alerts' && open.alerts.find((a) => a.id === 'bobs')?.ownedBy).toBe('Acknowledged by slack:U0BOB');
     expect(parseCommand('alerts theirs')).toMatchObject({ kind: 'help', problem: expect.stringContaining('`mine`') });
   });
 });

@@ -48,7 +48,7 @@ function renderActivity(r: ActivityReport): SlackMessage {
 function renderAlerts(r: AlertsReport): SlackMessage {
   const what = r.mine ? 'unresolved alerts of yours' : r.openOnly ? 'open alerts' : 'alerts';
   if (r.total === 0) return { text: `No ${what}.`, blocks: [section(`No ${what}. 🎉`)] };
-  const owner = (a: AlertsReport['alerts'][number]) => (a.owner && !r.mine ? ` · 👤 ${esc(a.owner, 200)}` : '');
+  const owner = (a: AlertsReport['alerts'][number]) => (a.ownedBy && !r.mine ? ` · 👤 ${esc(a.ownedBy, 200)}` : '');
   const lines = r.alerts.map((a) => `• ${SEVERITY_EMOJI[a.severity]} *${esc(a.title, 300)}* · ${STATUS_LABEL[a.status]}${owner(a)} · ${slackDate(a.lastSeen)} · \`${esc(a.id, 80)}\``);
   const shown = r.alerts.length < r.total ? ` (newest ${r.alerts.length} shown)` : '';
   return { text: `${r.total} ${what}`, blocks: [section(`*${r.total} ${what}*${shown}\n${lines.join('\n')}`)] };

@@ -50,7 +50,7 @@ export function renderCommandCard(result: CommandResult): Json {
       if (result.alerts.length === 0) return card(title, [text(result.mine ? 'Nothing acknowledged by or assigned to you is unresolved. 🎉' : result.openOnly ? 'No open alerts. 🎉' : 'No alerts yet.')]);
       const owner = (o: string | undefined) => (o && !result.mine ? ` · 👤 ${plain(o, 120)}` : '');
       const rows = result.alerts.map((a) =>
-        text(`${SEVERITY_BADGE[a.severity]} **${plain(a.title, 150)}** · ${plain(a.who, 80)} · ${STATUS_LABEL[a.status]}${owner(a.owner)} · ${utc(a.lastSeen)}`, {
+        text(`${SEVERITY_BADGE[a.severity]} **${plain(a.title, 150)}** · ${plain(a.who, 80)} · ${STATUS_LABEL[a.status]}${owner(a.ownedBy)} · ${utc(a.lastSeen)}`, {
           spacing: 'Small',
         }),
       );

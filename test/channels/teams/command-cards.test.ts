@@ -91,7 +91,7 @@ describe('Teams bot commands (real adapter, replies through the nocked Bot Conne
   it('unknown input gets the usage', async () => {
     const card = await ask('supend everyone');
     expect(card).toContain('Unknown command');
-    expect(card).toContain('alerts [open | all]');
+    expect(card).toContain('alerts [open | all | mine]');
   });
 
   it('a non-responder gets help but no data', async () => {

@@ -6,6 +6,8 @@ import type { Store } from '../../store/store.js';
 import { VERB_KIND, VERBS, isOwnerVerb, renderAlertCard, type Json, type OwnerVerb, type Verb } from './card.js';
 import type { ResponderCheck } from './responders.js';
 import type { AssigneeDirectory } from './assignees.js';
+import { withTravelMap } from './map.js';
+import type { MapRenderer } from '../../render/safe.js';
 
 /**
  * A click on an alert card button (Action.Execute invoke, or the Action.Submit fallback of old clients).
@@ -49,6 +51,8 @@ export interface CardActionDeps {
   now?: () => number;
   /** How long to wait for the action before answering "working on it" (Teams gives up after ~10-15 s). */
   invokeBudgetMs?: number;
+  /** Draws the travel map (render/safe.ts); absent: the default renderer. */
+  mapRenderer?: MapRenderer;
   /** The responders Assign… offers; responders who click are remembered in it by name. */
   assignees?: AssigneeDirectory;
   /** Called after an action completed (e.g. to drain the outbox now, so everyone's card updates at once). */
@@ -72,7 +76,8 @@ export function createCardActionHandler(deps: CardActionDeps) {
     const view = await deps.store.alertView(alert, deps.dryRun, opts.fresh);
     if (opts.working && view.alert.status === 'open') view.alert = { ...view.alert, status: 'in-progress' };
     const assignees = opts.readOnly ? [] : ((await deps.assignees?.list()) ?? []);
-    return renderAlertCard(view, { readOnly: opts.readOnly, notice: opts.notice, assignees });
+    // The clicker's refreshed card carries the travel map like the posted one (never delayed past the renderer's limit).
+    return withTravelMap(renderAlertCard(view, { readOnly: opts.readOnly, notice: opts.notice, assignees }), view, { log: deps.log, render: deps.mapRenderer });
   }
 
   /** Run one action at most once at a time per alert + kind; a retried invoke id returns the stored outcome. */

@@ -73,6 +73,7 @@ export async function createTeamsIntegration(deps: TeamsIntegrationDeps): Promis
   const assignees = createAssigneeDirectory({ store: deps.store, configured: env.TEAMS_RESPONDERS, now });
   const handleCardAction = createCardActionHandler({
     assignees,
+    mapRenderer: deps.mapRenderer,
     store: deps.store,
     actions: deps.actions,
     isResponder,

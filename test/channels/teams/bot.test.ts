@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { sampleAlert } from './fixtures.js';
 import { APP_ID, CHANNEL_ID, OUTSIDER, RESPONDER, SERVICE_URL, TEAM_ID, TENANT_ID, channelActivity, connector, nockBotToken, signJwt } from '../../fakes/bot-framework.js';
 import { withBot, type Bot } from './harness.js';
+import { TRIPS } from '../../render/trips.js';
 
 /** Bot Connector REST path (the conversation id is URL-encoded on the wire); compared decoded. */
 const convPath = (id: string, rest = '') => (uri: string) => decodeURIComponent(uri.split('?')[0]!) === `/emea/v3/conversations/${id}/activities${rest}`;
@@ -143,6 +144,13 @@ describe('Teams card actions (adaptiveCard/action invoke)', () => {
     await bot.send(invoke('assign', { alertId: 'al-assign', assignee: RESPONDER.toUpperCase() }));
     const alert = (await bot.store.getAlert('al-assign'))!;
     expect(alert.owner).toMatchObject({ who: { platform: 'teams', id: RESPONDER }, assignedBy: { platform: 'teams', id: RESPONDER } });
+  });
+
+  it('the card a click returns carries the travel map, like the posted one', async () => {
+    await bot.store.saveAlerts([sampleAlert({ id: 'al-map', facts: TRIPS.tokyoLosAngeles.facts })]);
+    const res = await bot.send(invoke('acknowledge', { alertId: 'al-map' }));
+    const image = (res.body!.value as { body: Array<Record<string, unknown>> }).body.find((e) => e.type === 'Image');
+    expect(image).toMatchObject({ url: expect.stringMatching(/^data:image\/png;base64,/) });
   });
 
   it('suspend without a reason is not executed', async () => {
